@@ -1,0 +1,48 @@
+# pg_durable: PGXS build of the extension plus the project's workflow targets.
+#   make test   set up the machine, build and install everything, start the private cluster, run all tests
+#   make demo   the same set-up, then the demo workflow
+VERSION := $(shell node -p "require('./package.json').version")
+EXTENSION = pg_durable
+DATA_built = pg_durable--$(VERSION).sql
+EXTRA_CLEAN = pg_durable.control dist
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+SOURCES := $(shell find src extension build -type f) package.json
+
+pg_durable--$(VERSION).sql pg_durable.control &: $(SOURCES) node_modules/.package-lock.json
+	node build/build.mjs
+
+all: pg_durable.control
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+.PHONY: setup runtime everything cluster test demo bench typecheck
+setup:
+	bash scripts/setup.sh
+
+runtime: setup
+	$(MAKE) -C plv8compat
+	$(MAKE) -C plv8compat install
+
+everything: runtime
+	$(MAKE) all
+	$(MAKE) install
+
+cluster: everything
+	bash scripts/cluster.sh start
+
+typecheck:
+	npx tsc --noEmit
+
+test: cluster typecheck
+	npx vitest run
+
+demo: cluster
+	node dist/cli.js demo
+
+bench: cluster
+	node dist/cli.js bench
