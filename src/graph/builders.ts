@@ -1,0 +1,153 @@
+// The DSL builders behind df.sql, df.seq, … and the operators (spec sections 1 and 2).
+// Each takes the SQL function's text arguments and returns canonical envelope JSON text.
+// Operators: `~>` seq, `|=>` as, `&` join, `|` race, `?>` partialIf, `!>` completeIf,
+// prefix `@>` loop(body); PostgreSQL parses them all left-associative at one precedence.
+
+import {
+  checkLimits, GraphError, isPartialIf, measure, RESULT_NAME_PATTERN, toJson, type Envelope,
+} from './envelope.js';
+import { validateCron, writeBreakQuery, writeIfRowsQuery, writeScheduleQuery, writeSignalQuery } from './queries.js';
+import { parseEnvelope, readRetryPolicy } from './validate.js';
+
+// What df.setvar/df.unsetvar/df.clearvars/df.signal ('OK') and df.await_instance (a terminal
+// status) return. None of them is a valid SQL statement, so seeing one as a step means the
+// helper ran while the workflow expression was being built instead of as a step.
+const HELPER_RESULTS: ReadonlySet<string> = new Set(['OK', 'completed', 'failed', 'cancelled']);
+
+/** Idempotent: an envelope passes through (canonicalised), any other text becomes a SQL node. */
+export function sql(query: string): string {
+  return toJson(workflowFromText(query));
+}
+
+export function seq(first: string, second: string): string {
+  return finish({ node_type: 'THEN', left_node: workflowFromText(first), right_node: workflowFromText(second) });
+}
+
+/** Names the root of `fut`; a second name replaces the first. */
+export function as(fut: string, name: string): string {
+  checkResultName(name);
+  return finish({ ...workflowFromText(fut), result_name: name });
+}
+
+export function join(a: string, b: string): string {
+  return finish({ node_type: 'JOIN', left_node: workflowFromText(a), right_node: workflowFromText(b) });
+}
+
+/** Flat three-way JOIN, unlike `a & b & c` which nests. */
+export function join3(a: string, b: string, c: string): string {
+  return finish({ node_type: 'JOIN', left_node: workflowFromText(a), right_node: workflowFromText(b), extra_nodes: [workflowFromText(c)] });
+}
+
+export function race(a: string, b: string): string {
+  return finish({ node_type: 'RACE', left_node: workflowFromText(a), right_node: workflowFromText(b) });
+}
+
+export function ifElse(condition: string, thenBranch: string, elseBranch: string): string {
+  return finish({
+    node_type: 'IF', left_node: workflowFromText(thenBranch), right_node: workflowFromText(elseBranch), condition_node: workflowFromText(condition),
+  });
+}
+
+/** `cond ?> then`: an IF without right_node, which only completeIf accepts as an argument. */
+export function partialIf(condition: string, thenBranch: string): string {
+  return finish({ node_type: 'IF', left_node: workflowFromText(thenBranch), condition_node: workflowFromText(condition) });
+}
+
+/** `partial !> else`. */
+export function completeIf(partial: string, elseBranch: string): string {
+  const env = looksLikeEnvelope(partial) ? parseEnvelope(partial, { allowPartialIfRoot: true }) : undefined;
+  if (env === undefined || !isPartialIf(env)) throw new GraphError('left side of !> must be a ?> expression');
+  return finish({ ...env, right_node: workflowFromText(elseBranch) });
+}
+
+/** IF whose condition is "the named result has at least one row"; it has no condition node. */
+export function ifRows(resultName: string, thenBranch: string, elseBranch: string): string {
+  checkResultName(resultName);
+  return finish({
+    node_type: 'IF', left_node: workflowFromText(thenBranch), right_node: workflowFromText(elseBranch),
+    query: writeIfRowsQuery({ if_rows: resultName }),
+  });
+}
+
+/** Without a condition the loop runs until a BREAK; with one it is a do-while. */
+export function loop(body: string, condition: string | null = null): string {
+  const env: Envelope = { node_type: 'LOOP', left_node: workflowFromText(body) };
+  if (condition !== null) env.condition_node = workflowFromText(condition);
+  return finish(env);
+}
+
+/** The value is kept raw: substitution and JSON interpretation happen when the BREAK runs. */
+export function brk(value: string | null = null): string {
+  return toJson({ node_type: 'BREAK', query: writeBreakQuery({ break_value: value }) });
+}
+
+export function sleep(seconds: number | string): string {
+  const n = Number(seconds);
+  if ((typeof seconds === 'string' && !/^\s*-?[0-9]+\s*$/.test(seconds)) || !Number.isSafeInteger(n)) {
+    throw new GraphError(`df.sleep seconds must be a whole number, got ${String(seconds)}`);
+  }
+  if (n < 0) throw new GraphError(`df.sleep seconds must not be negative, got ${n}`);
+  return toJson({ node_type: 'SLEEP', query: String(n) });
+}
+
+export function waitForSchedule(cron: string): string {
+  validateCron(cron);
+  return toJson({ node_type: 'WAIT_SCHEDULE', query: writeScheduleQuery({ cron_expr: cron }) });
+}
+
+export function waitForSignal(name: string | null, timeoutSeconds: number | null = null): string {
+  if (name === null || name.trim() === '') throw new GraphError('df.wait_for_signal: signal name must not be empty');
+  if (timeoutSeconds !== null && !(Number.isSafeInteger(timeoutSeconds) && timeoutSeconds > 0)) {
+    throw new GraphError(`df.wait_for_signal: timeout_seconds must be a positive whole number or NULL, got ${timeoutSeconds}`);
+  }
+  return toJson({ node_type: 'SIGNAL', query: writeSignalQuery({ signal_name: name, timeout_seconds: timeoutSeconds }) });
+}
+
+/** Attaches a retry policy to the root of `fut`; a second policy replaces the first. */
+export function retry(fut: string, maxAttempts: number, delaySeconds = 1, backoff = 2, maxDelaySeconds = 300): string {
+  const policy = readRetryPolicy({
+    max_attempts: maxAttempts, delay_seconds: delaySeconds, backoff, max_delay_seconds: maxDelaySeconds,
+  });
+  return finish({ ...workflowFromText(fut), retry: policy });
+}
+
+export function http(): string {
+  throw new GraphError('df.http is not available yet in this version');
+}
+
+/**
+ * Auto-wrap: envelope text is parsed strictly (a broken envelope errors), anything else is SQL.
+ * Also what df.start needs: an unfinished `?>` is rejected here.
+ */
+export function workflowFromText(arg: string): Envelope {
+  return looksLikeEnvelope(arg) ? parseEnvelope(arg) : sqlNode(arg);
+}
+
+// SQL never starts with `{`, so such text mentioning node_type can only be a (maybe broken)
+// envelope; other JSON objects are left to fail as SQL, as the spec's auto-wrap rule says.
+function looksLikeEnvelope(text: string): boolean {
+  return /^\s*\{/.test(text) && text.includes('"node_type"');
+}
+
+function sqlNode(query: string): Envelope {
+  if (HELPER_RESULTS.has(query)) {
+    throw new GraphError(
+      `'${query}' is the return value of a helper (df.setvar, df.unsetvar, df.clearvars, df.signal or ` +
+        'df.await_instance), not a workflow step: helpers run immediately, so call them before df.start()',
+    );
+  }
+  if (query.trim() === '') throw new GraphError('a SQL step must not be empty');
+  return { node_type: 'SQL', query };
+}
+
+function checkResultName(name: string): void {
+  if (!RESULT_NAME_PATTERN.test(name)) {
+    throw new GraphError(`invalid result name ${JSON.stringify(name)}: must match ^[A-Za-z_][A-Za-z0-9_]*$`);
+  }
+}
+
+/** Composing may push a graph past the limits even when every operand was within them. */
+function finish(env: Envelope): string {
+  checkLimits(measure(env));
+  return toJson(env);
+}

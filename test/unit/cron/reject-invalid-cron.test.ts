@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { CronError, parseCron } from '../../../src/cron/parse.js';
+
+function errorFrom(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+describe('parseCron rejects invalid expressions', () => {
+  it.each([
+    ['', 'expression is empty'],
+    ['   ', 'expression is empty'],
+    ['* * * *', 'expected 5 fields (minute hour day-of-month month day-of-week), got 4'],
+    ['* * * * * *', 'expected 5 fields (minute hour day-of-month month day-of-week), got 6'],
+    ['every day', 'expected 5 fields (minute hour day-of-month month day-of-week), got 2'],
+    ['61 * * * *', 'minute value 61 out of range 0-59'],
+    ['* 24 * * *', 'hour value 24 out of range 0-23'],
+    ['* * 0 * *', 'day-of-month value 0 out of range 1-31'],
+    ['* * 32 * *', 'day-of-month value 32 out of range 1-31'],
+    ['* * * 13 *', 'month value 13 out of range 1-12'],
+    ['* * * 0 *', 'month value 0 out of range 1-12'],
+    ['* * * * 8', 'day-of-week value 8 out of range 0-7'],
+    ['0-60 * * * *', 'minute value 60 out of range 0-59'],
+    ['x * * * *', "minute value 'x' is not a number"],
+    ['* JAN * * *', "hour value 'JAN' is not a number"],
+    ['* * * FOO *', "month value 'FOO' is not a number or month name"],
+    ['* * * * MONDAY', "day-of-week value 'MONDAY' is not a number or day name"],
+    ['* * * * -1', "day-of-week range '-1' is malformed"],
+    ['1-2-3 * * * *', "minute range '1-2-3' is malformed"],
+    ['5- * * * *', "minute range '5-' is malformed"],
+    ['30-10 * * * *', 'minute range 30-10 is reversed'],
+    ['* * * DEC-JAN *', 'month range DEC-JAN is reversed'],
+    ['* * * * FRI-SUN', 'day-of-week range FRI-SUN is reversed'],
+    ['*/0 * * * *', 'minute step 0 is not allowed (must be at least 1)'],
+    ['* 1-5/0 * * *', 'hour step 0 is not allowed (must be at least 1)'],
+    ['*/ * * * *', "minute step '' is not a number"],
+    ['*/x * * * *', "minute step 'x' is not a number"],
+    ['*/2/3 * * * *', "minute item '*/2/3' has more than one '/'"],
+    ['1,,2 * * * *', "minute field '1,,2' has an empty list item"],
+    ['* * 1, * *', "day-of-month field '1,' has an empty list item"],
+    ['@reboot', 'unsupported macro \'@reboot\' (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)'],
+    ['@daily 5', 'unsupported macro \'@daily 5\' (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)'],
+  ])("rejects '%s' with: %s", (expr, detail) => {
+    const error = errorFrom(() => parseCron(expr));
+    expect(error).toBeInstanceOf(CronError);
+    expect((error as CronError).message).toBe(`invalid cron expression '${expr}': ${detail}`);
+  });
+
+  it('names its error class CronError', () => {
+    expect(errorFrom(() => parseCron('61 * * * *'))).toMatchObject({ name: 'CronError' });
+  });
+});

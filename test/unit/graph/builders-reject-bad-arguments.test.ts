@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  as, completeIf, http, ifRows, join, loop, partialIf, retry, seq, sleep, sql, waitForSchedule, waitForSignal,
+  workflowFromText,
+} from '../../../src/graph/builders.js';
+import { GraphError } from '../../../src/graph/envelope.js';
+
+describe('auto-wrap', () => {
+  it('turns a JSON object without node_type into a SQL step', () => {
+    expect(seq('{"a":1}', 'B')).toBe(
+      '{"node_type":"THEN","left_node":{"node_type":"SQL","query":"{\\"a\\":1}"},"right_node":{"node_type":"SQL","query":"B"}}',
+    );
+  });
+
+  it('refuses to wrap a broken envelope as SQL', () => {
+    expect(() => seq('{"node_type":"SQL","query":"x"', 'B')).toThrow(/^invalid workflow envelope: /);
+  });
+
+  it('refuses an envelope with an unknown node type', () => {
+    expect(() => seq('{"node_type":"FOO"}', 'B')).toThrow("Unknown node_type 'FOO'");
+  });
+
+  it('rejects an empty SQL step', () => {
+    expect(() => seq('  ', 'B')).toThrow('a SQL step must not be empty');
+  });
+});
+
+describe('helper return values are not steps', () => {
+  it.each(['OK', 'completed', 'failed', 'cancelled'])('rejects %s with advice to call the helper first', (value) => {
+    expect(() => seq(value, 'SELECT 1')).toThrow(
+      `'${value}' is the return value of a helper (df.setvar, df.unsetvar, df.clearvars, df.signal or ` +
+        'df.await_instance), not a workflow step: helpers run immediately, so call them before df.start()',
+    );
+  });
+
+  it('rejects a helper value given to df.sql as well', () => {
+    expect(() => sql('OK')).toThrow(GraphError);
+  });
+
+  it('still accepts ordinary SQL that merely contains such a word', () => {
+    expect(sql("SELECT 'OK'")).toBe('{"node_type":"SQL","query":"SELECT \'OK\'"}');
+  });
+});
+
+describe('names', () => {
+  it.each(['1abc', 'a-b', '', 'a b', 'naïve'])('as rejects the name %j', (name) => {
+    expect(() => as('A', name)).toThrow(`invalid result name ${JSON.stringify(name)}: must match ^[A-Za-z_][A-Za-z0-9_]*$`);
+  });
+
+  it('ifRows rejects a bad result name', () => {
+    expect(() => ifRows('$x', 'A', 'B')).toThrow('invalid result name "$x"');
+  });
+});
+
+describe('the ?> and !> pair', () => {
+  it('!> needs a ?> expression on its left', () => {
+    expect(() => completeIf(seq('A', 'B'), 'C')).toThrow('left side of !> must be a ?> expression');
+    expect(() => completeIf('SELECT 1', 'C')).toThrow('left side of !> must be a ?> expression');
+  });
+
+  it('a complete IF cannot be completed again', () => {
+    expect(() => completeIf(completeIf(partialIf('C', 'A'), 'B'), 'D')).toThrow('left side of !> must be a ?> expression');
+  });
+
+  it('an unfinished ?> cannot be used as a step', () => {
+    expect(() => seq(partialIf('C', 'A'), 'B')).toThrow('incomplete ?> expression: add !> else-branch');
+    expect(() => as(partialIf('C', 'A'), 'n')).toThrow('incomplete ?> expression: add !> else-branch');
+  });
+});
+
+describe('numeric and text arguments', () => {
+  it('sleep rejects negative seconds', () => {
+    expect(() => sleep(-1)).toThrow('df.sleep seconds must not be negative, got -1');
+    expect(() => sleep('-5')).toThrow('df.sleep seconds must not be negative, got -5');
+  });
+
+  it('sleep rejects fractions and non-numbers', () => {
+    expect(() => sleep(1.5)).toThrow('df.sleep seconds must be a whole number, got 1.5');
+    expect(() => sleep('ten')).toThrow('df.sleep seconds must be a whole number, got ten');
+  });
+
+  it('waitForSchedule rejects an invalid cron expression when the workflow is built', () => {
+    expect(() => waitForSchedule('61 * * * *')).toThrow(/^invalid cron expression '61 \* \* \* \*'/);
+  });
+
+  it('waitForSignal rejects an empty or missing name', () => {
+    expect(() => waitForSignal('')).toThrow('df.wait_for_signal: signal name must not be empty');
+    expect(() => waitForSignal(null)).toThrow('df.wait_for_signal: signal name must not be empty');
+  });
+
+  it('waitForSignal rejects a timeout of zero or less', () => {
+    expect(() => waitForSignal('s', 0)).toThrow(
+      'df.wait_for_signal: timeout_seconds must be a positive whole number or NULL, got 0',
+    );
+    expect(() => waitForSignal('s', -3)).toThrow('got -3');
+  });
+
+  it('retry rejects impossible policies', () => {
+    expect(() => retry('A', 0)).toThrow('retry max_attempts must be a whole number ≥ 1, got number 0');
+    expect(() => retry('A', 3, -1)).toThrow('retry delay_seconds must be a number ≥ 0, got number -1');
+    expect(() => retry('A', 3, 1, 0.5)).toThrow('retry backoff must be a number ≥ 1, got number 0.5');
+    expect(() => retry('A', 3, 1, 2, Number.NaN)).toThrow('retry max_delay_seconds must be a number ≥ 0, got number NaN');
+  });
+
+  it('http is not available yet', () => {
+    expect(() => http()).toThrow('df.http is not available yet in this version');
+  });
+});
+
+describe('limits apply to what the builders compose', () => {
+  it('a sequence nested 257 deep is rejected when it is built', () => {
+    let chain = sql('SELECT 0');
+    for (let i = 1; i < 256; i += 1) chain = seq(chain, 'SELECT 1');
+    expect(() => seq(chain, 'SELECT 2')).toThrow('workflow nesting depth 257 exceeds the limit of 256');
+  });
+
+  it('a graph of exactly 10,000 nodes builds and one more node is rejected', () => {
+    const wide = (n: number): string => {
+      const branches = Array.from({ length: n }, (_, i) => `{"node_type":"SQL","query":"SELECT ${i}"}`);
+      return `{"node_type":"JOIN","left_node":${branches[0]},"right_node":${branches[1]},"extra_nodes":[${branches.slice(2).join(',')}]}`;
+    };
+    const atLimit = join(wide(4998), wide(4999)); // 1 + 4,999 + 5,000 nodes
+    expect(atLimit.startsWith('{"node_type":"JOIN"')).toBe(true);
+    expect(() => loop(atLimit)).toThrow('workflow has 10001 nodes, more than the limit of 10000');
+  });
+});
+
+describe('workflowFromText, as df.start reads its argument', () => {
+  it('wraps plain SQL and parses envelopes', () => {
+    expect(workflowFromText('SELECT 1')).toEqual({ node_type: 'SQL', query: 'SELECT 1' });
+    expect(workflowFromText(seq('A', 'B')).node_type).toBe('THEN');
+  });
+
+  it('rejects an unfinished ?> expression', () => {
+    expect(() => workflowFromText(partialIf('C', 'A'))).toThrow('incomplete ?> expression: add !> else-branch');
+  });
+});
