@@ -1,9 +1,9 @@
 # pg_durable: PGXS build of the extension plus the project's workflow targets.
 #   make test   set up the machine, build and install everything, start the private cluster, run all tests
 #   make demo   the same set-up, then the demo workflow
-VERSION := $(shell node -p "require('./package.json').version")
+PGD_VERSION := $(shell node -p "require('./package.json').version")
 EXTENSION = pg_durable
-DATA_built = pg_durable--$(VERSION).sql
+DATA_built = pg_durable--$(PGD_VERSION).sql
 EXTRA_CLEAN = pg_durable.control dist
 
 PG_CONFIG ?= pg_config
@@ -12,7 +12,7 @@ include $(PGXS)
 
 SOURCES := $(shell find src extension build -type f) package.json
 
-pg_durable--$(VERSION).sql pg_durable.control &: $(SOURCES) node_modules/.package-lock.json
+pg_durable--$(PGD_VERSION).sql pg_durable.control &: $(SOURCES) node_modules/.package-lock.json
 	node build/build.mjs
 
 all: pg_durable.control

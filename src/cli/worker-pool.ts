@@ -1,0 +1,83 @@
+// N sessions, each authenticated as the workflow owner's role, that keep calling
+// df.work. Used by `pg-durable worker`, the demo, the benchmark and the tests.
+import pg from 'pg';
+
+export interface PoolOptions {
+  url: string;
+  workers: number;
+  /** Length of one CALL df.work(); the session (and its loaded engine) is kept across calls. */
+  callSeconds?: number;
+  idlePollMs?: number;
+  onError?: (e: Error) => void;
+}
+
+export class WorkerPool {
+  private readonly clients: (pg.Client | null)[] = [];
+  private loops: Promise<void>[] = [];
+  private stopping = false;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  async start(): Promise<void> {
+    for (let i = 0; i < this.opts.workers; i++) this.clients.push(await this.connect(i));
+    this.loops = this.clients.map((_, i) => this.loop(i));
+  }
+
+  /** Backend process ids of the live worker sessions (crash tests terminate them). */
+  pids(): number[] {
+    return this.clients.filter((c): c is pg.Client => c !== null).map(pidOf);
+  }
+
+  private async connect(index: number): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.opts.url, application_name: `pg_durable worker ${index + 1}` });
+    client.on('error', () => undefined); // a lost backend surfaces as a failed query in loop()
+    await client.connect();
+    await client.query('SET statement_timeout = 0');
+    return client;
+  }
+
+  private async loop(index: number): Promise<void> {
+    const seconds = this.opts.callSeconds ?? 2;
+    const poll = this.opts.idlePollMs ?? 10;
+    for (let failures = 0; !this.stopping; ) {
+      try {
+        const client = this.clients[index] ?? (this.clients[index] = await this.connect(index));
+        await client.query('CALL df.work($1, $2)', [seconds, poll]);
+        failures = 0;
+      } catch (e) {
+        if (this.stopping) return;
+        this.opts.onError?.(e as Error);
+        // The session may be gone (terminated backend, restarted server): start a new one.
+        await this.clients[index]?.end().catch(() => undefined);
+        this.clients[index] = null;
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** failures++, 2000)));
+      }
+    }
+  }
+
+  /** Lets running calls finish (each ends within callSeconds); cancels them after graceMs. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const done = Promise.allSettled(this.loops);
+    const timer = new Promise((r) => setTimeout(r, graceMs, 'timeout'));
+    if ((await Promise.race([done, timer])) === 'timeout') {
+      await cancelBackends(this.opts.url, this.pids());
+      await done;
+    }
+    await Promise.allSettled(this.clients.map((c) => c?.end()));
+  }
+}
+
+function pidOf(client: pg.Client): number {
+  return (client as unknown as { processID: number }).processID;
+}
+
+async function cancelBackends(url: string, pids: number[]): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,53 @@
+// What a claimed leaf activation does when a worker runs it.
+import type { Db } from './db.js';
+import type { NodeRow } from './store.js';
+import type { InstanceInfo } from './instance.js';
+import { broke, completed, failed, type Outcome } from './outcome.js';
+import { messageOf, runSqlStep } from './sql-step.js';
+import { readBreakQuery, readSignalQuery, readSleepSeconds } from '../graph/queries.js';
+import { substituteRaw, substituteSql } from '../template/substitute.js';
+import { parseLossless } from '../json/lossless.js';
+
+export function runLeaf(db: Db, inst: InstanceInfo, node: NodeRow, memo: Record<string, unknown>, now: Date): Outcome {
+  try {
+    switch (node.node_type) {
+      case 'SQL': {
+        const query = node.query!;
+        return completed(runSqlStep(db, substituteSql(query, inst.templateContext(db, query))));
+      }
+      case 'SLEEP':
+        return completed(`{"slept":true,"seconds":${readSleepSeconds(node.query!)}}`);
+      case 'WAIT_SCHEDULE':
+        return completed(`{"scheduled":true,"fired_at":${JSON.stringify(now.toISOString())}}`);
+      case 'SIGNAL': {
+        const name = JSON.stringify(readSignalQuery(node.query!).signal_name);
+        const data = memo.signal as string | undefined;
+        return completed(
+          data === undefined
+            ? `{"signal_name":${name},"timed_out":true,"data":null}`
+            : `{"signal_name":${name},"timed_out":false,"data":${data}}`,
+        );
+      }
+      case 'BREAK': {
+        const raw = readBreakQuery(node.query!).break_value;
+        return broke(raw === null ? 'null' : jsonOrString(substituteRaw(raw, inst.templateContext(db, raw))));
+      }
+      case 'HTTP':
+        return failed('df.http is not available in this version of pg_durable');
+      default:
+        return failed(`node type ${node.node_type} is not a step`);
+    }
+  } catch (e) {
+    return failed(messageOf(e));
+  }
+}
+
+/** A break value is JSON when it parses as JSON, else a JSON string. */
+function jsonOrString(text: string): string {
+  try {
+    parseLossless(text);
+    return text.trim();
+  } catch {
+    return JSON.stringify(text);
+  }
+}

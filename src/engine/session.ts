@@ -1,0 +1,26 @@
+// Per-session engine state: the database interface, the graph cache and a pool of
+// activation ids (sequence values are never reused, so a pool wastes nothing that matters).
+import type { Db } from './db.js';
+import { InstanceCache } from './instance.js';
+import { nextActivationIds } from './store.js';
+
+const ID_BATCH = 32;
+
+export class EngineSession {
+  readonly instances = new InstanceCache();
+  private pool: string[] = [];
+
+  /** True while a worker runs a step, so helpers that must not be steps can refuse. */
+  inStep = false;
+
+  constructor(readonly db: Db) {}
+
+  refuseInsideStep(fn: string): void {
+    if (this.inStep) throw new Error(`${fn}() cannot be used inside a workflow: call it before df.start()`);
+  }
+
+  readonly nextId = (): string => {
+    if (!this.pool.length) this.pool = nextActivationIds(this.db, ID_BATCH).reverse();
+    return this.pool.pop()!;
+  };
+}

@@ -1,0 +1,194 @@
+// Every statement the engine runs against its own tables, one exported function each.
+// Values are always bound as parameters; JSON travels as text so numbers stay exact.
+import { type Db, stmt } from './db.js';
+import { CLAIM_LOCK_CLASS, INSTANCE_KEY_SQL, INSTANCE_LOCK_CLASS } from './locks.js';
+
+export interface ActivationRow {
+  id: string;
+  instance_id: string;
+  node_id: number;
+  parent_id: string | null;
+  slot: string;
+  leaf: boolean;
+  attempt: number;
+  memo: string;
+  due: boolean;
+}
+
+export interface InstanceRow {
+  id: string;
+  label: string | null;
+  vars: string;
+  status: string;
+  submitted_by: string;
+}
+
+export interface NodeRow {
+  id: number;
+  parent_node: number | null;
+  node_type: string;
+  query: string | null;
+  result_name: string | null;
+  left_node: number | null;
+  right_node: number | null;
+  condition_node: number | null;
+  extra_nodes: number[];
+  retry: string | null;
+}
+
+const claimStmt = stmt(
+  `SELECT c.id::text AS id FROM (
+     SELECT a.id FROM df.activations a
+     WHERE a.leaf AND a.owner = $1::regrole AND a.wake_at <= (SELECT clock_timestamp())
+     ORDER BY a.wake_at LIMIT 64) c
+   WHERE pg_try_advisory_xact_lock(${CLAIM_LOCK_CLASS}, (c.id % 2147483647)::int4)
+   LIMIT 1`,
+  'text',
+);
+/** Claims one due leaf activation of the role (advisory lock held until commit). */
+export function claim(db: Db, role: string): string | null {
+  const rows = db.query(claimStmt, [role]);
+  return rows.length ? (rows[0].id as string) : null;
+}
+
+const activationStmt = stmt(
+  `SELECT id::text AS id, instance_id, node_id, parent_id::text AS parent_id, slot, leaf, attempt,
+          memo::text AS memo, wake_at <= clock_timestamp() AS due
+   FROM df.activations WHERE id = $1::bigint`,
+  'text',
+);
+/** Reads an activation with a fresh snapshot; null when it no longer exists. */
+export function loadActivation(db: Db, id: string): ActivationRow | null {
+  const rows = db.query(activationStmt, [id]);
+  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+}
+
+const instanceStmt = stmt(
+  `SELECT id, label, vars::text AS vars, status, submitted_by::text AS submitted_by
+   FROM df.instances WHERE id = $1`,
+  'text',
+);
+export function loadInstance(db: Db, id: string): InstanceRow | null {
+  const rows = db.query(instanceStmt, [id]);
+  return rows.length ? (rows[0] as unknown as InstanceRow) : null;
+}
+
+const nodesStmt = stmt(
+  `SELECT id, parent_node, node_type, query, result_name, left_node, right_node, condition_node,
+          extra_nodes, retry::text AS retry
+   FROM df.nodes WHERE instance_id = $1 ORDER BY id`,
+  'text',
+);
+export function loadNodes(db: Db, instanceId: string): NodeRow[] {
+  return db.query(nodesStmt, [instanceId]) as unknown as NodeRow[];
+}
+
+const resultsStmt = stmt(`SELECT name, value::text AS value FROM df.results WHERE instance_id = $1`, 'text');
+export function loadResults(db: Db, instanceId: string): { name: string; value: string }[] {
+  return db.query(resultsStmt, [instanceId]) as unknown as { name: string; value: string }[];
+}
+
+const lockInstanceStmt = stmt(`SELECT pg_advisory_xact_lock(${INSTANCE_LOCK_CLASS}, ${INSTANCE_KEY_SQL})`, 'text');
+export function lockInstance(db: Db, instanceId: string): void {
+  db.query(lockInstanceStmt, [instanceId]);
+}
+
+const nextIdsStmt = stmt(
+  `SELECT nextval('df.activations_id_seq')::text AS id FROM generate_series(1, $1)`,
+  'int4',
+);
+export function nextActivationIds(db: Db, count: number): string[] {
+  return db.query(nextIdsStmt, [count]).map((r) => r.id as string);
+}
+
+const insertActivationsStmt = stmt(
+  `INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
+   SELECT r.id, r.instance_id, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, clock_timestamp()),
+          r.attempt, coalesce(r.memo, '{}'), $2::regrole
+   FROM json_to_recordset($1::json) AS r(id bigint, instance_id varchar, node_id int, parent_id bigint,
+        slot text, leaf bool, wake_at timestamptz, attempt int, memo json)
+   ORDER BY r.id`,
+  'text',
+  'text',
+);
+export function insertActivations(db: Db, rowsJson: string, owner: string): void {
+  db.query(insertActivationsStmt, [rowsJson, owner]);
+}
+
+const updateActivationsStmt = stmt(
+  `UPDATE df.activations a
+   SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt)
+   FROM json_to_recordset($1::json) AS r(id bigint, memo json, wake_at timestamptz, attempt int)
+   WHERE a.id = r.id`,
+  'text',
+);
+export function updateActivations(db: Db, rowsJson: string): void {
+  db.query(updateActivationsStmt, [rowsJson]);
+}
+
+const deleteActivationsStmt = stmt(`DELETE FROM df.activations WHERE id = ANY ($1::bigint[])`, 'text');
+/** Deletes activations; their descendants go with them (ON DELETE CASCADE). */
+export function deleteActivations(db: Db, ids: string[]): void {
+  db.query(deleteActivationsStmt, [`{${ids.join(',')}}`]);
+}
+
+const updateNodesStmt = stmt(
+  `UPDATE df.nodes n
+   SET status = r.status, result = coalesce(r.result, n.result), status_details = coalesce(r.details, n.status_details),
+       updated_at = now()
+   FROM json_to_recordset($2::json) AS r(id int, status text, result jsonb, details jsonb)
+   WHERE n.instance_id = $1 AND n.id = r.id`,
+  'text',
+  'text',
+);
+export function updateNodes(db: Db, instanceId: string, rowsJson: string): void {
+  db.query(updateNodesStmt, [instanceId, rowsJson]);
+}
+
+const upsertResultsStmt = stmt(
+  `INSERT INTO df.results (instance_id, name, value, owner)
+   SELECT $1, r.name, r.value, $3::regrole FROM json_to_recordset($2::json) AS r(name text, value json)
+   ON CONFLICT (instance_id, name) DO UPDATE SET value = excluded.value`,
+  'text',
+  'text',
+  'text',
+);
+export function upsertResults(db: Db, instanceId: string, rowsJson: string, owner: string): void {
+  db.query(upsertResultsStmt, [instanceId, rowsJson, owner]);
+}
+
+const updateInstanceStmt = stmt(
+  `UPDATE df.instances
+   SET status = $2, result = coalesce($3::json, result), error = coalesce($4, error), updated_at = now(),
+       completed_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END
+   WHERE id = $1`,
+  'text',
+  'text',
+  'text',
+  'text',
+);
+export function updateInstance(db: Db, id: string, status: string, result: string | null, error: string | null): void {
+  db.query(updateInstanceStmt, [id, status, result, error]);
+}
+
+const takeSignalStmt = stmt(
+  `DELETE FROM df.signals WHERE id = (
+     SELECT id FROM df.signals WHERE instance_id = $1 AND name = $2 ORDER BY id LIMIT 1)
+   RETURNING data::text AS data`,
+  'text',
+  'text',
+);
+/** Consumes the oldest buffered signal of that name, if any. */
+export function takeBufferedSignal(db: Db, instanceId: string, name: string): string | null {
+  const rows = db.query(takeSignalStmt, [instanceId, name]);
+  return rows.length ? ((rows[0].data as string | null) ?? 'null') : null;
+}
+
+const loopIntervalStmt = stmt(
+  `SELECT extract(epoch FROM CASE WHEN v ~ '^\\s*[0-9.]+\\s*$' THEN (v || ' seconds')::interval ELSE v::interval END)::float8 AS s
+   FROM coalesce(nullif(current_setting('pg_durable.loop_min_interval', true), ''), '1') AS v`,
+);
+/** pg_durable.loop_min_interval in seconds: a number of seconds or an interval ('500ms'). */
+export function loopMinIntervalSeconds(db: Db): number {
+  return Number(db.query(loopIntervalStmt)[0].s);
+}

@@ -1,0 +1,43 @@
+// df.setvar / getvar / unsetvar / clearvars: per-role variables (RLS keeps roles apart).
+import { stmt } from './db.js';
+import type { EngineSession } from './session.js';
+
+const setStmt = stmt(
+  `INSERT INTO df.vars (name, value) VALUES ($1, $2)
+   ON CONFLICT (owner, name) DO UPDATE SET value = excluded.value`,
+  'text',
+  'text',
+);
+const getStmt = stmt(`SELECT value FROM df.vars WHERE owner = current_user::regrole AND name = $1`, 'text');
+const unsetStmt = stmt(`DELETE FROM df.vars WHERE owner = current_user::regrole AND name = $1`, 'text');
+const clearStmt = stmt(`DELETE FROM df.vars WHERE owner = current_user::regrole`);
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkName(name: string): void {
+  if (!NAME.test(name)) throw new Error(`variable name must match ^[A-Za-z_][A-Za-z0-9_]*$, got '${name}'`);
+  if (name.startsWith('sys_')) throw new Error(`variable names starting with sys_ are reserved, got '${name}'`);
+}
+
+export function setvar(s: EngineSession, name: string, value: string | null): string {
+  s.refuseInsideStep('df.setvar');
+  checkName(name);
+  s.db.query(setStmt, [name, value]);
+  return 'OK';
+}
+
+export function getvar(s: EngineSession, name: string): string | null {
+  return (s.db.query(getStmt, [name])[0]?.value as string | null | undefined) ?? null;
+}
+
+export function unsetvar(s: EngineSession, name: string): string {
+  s.refuseInsideStep('df.unsetvar');
+  s.db.query(unsetStmt, [name]);
+  return 'OK';
+}
+
+export function clearvars(s: EngineSession): string {
+  s.refuseInsideStep('df.clearvars');
+  s.db.query(clearStmt);
+  return 'OK';
+}

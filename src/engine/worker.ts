@@ -1,0 +1,119 @@
+// df.work: the worker loop. Each step is one transaction: claim a due leaf activation,
+// run it, take the instance's lock, check the activation is still wanted (not cancelled,
+// not a race loser), checkpoint, commit. A crash anywhere rolls all of it back.
+import { stmt } from './db.js';
+import type { EngineSession } from './session.js';
+import { Checkpoint } from './checkpoint.js';
+import { runLeaf } from './leaf.js';
+import { messageOf } from './sql-step.js';
+import { now } from './clock.js';
+import * as store from './store.js';
+import type { RetryPolicy } from '../graph/envelope.js';
+
+export interface WorkOptions {
+  maxSeconds: number;
+  idlePollMs: number;
+  maxSteps: number | null;
+}
+
+const whoStmt = stmt(
+  `SELECT current_user::text AS cur, session_user::text AS ses, r.rolsuper AS super,
+          coalesce(current_setting('pg_durable.enable_superuser_instances', true), 'off') IN ('on', 'true', '1') AS allow_super
+   FROM pg_roles r WHERE r.rolname = current_user`,
+);
+const sleepStmt = stmt(`SELECT pg_sleep($1)`, 'float8');
+const statusStmt = stmt(`SELECT status FROM df.instances WHERE id = $1`, 'text');
+const IDLE_COMMIT_MS = 1000;
+
+/** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
+export function work(session: EngineSession, opts: WorkOptions): number {
+  const { db } = session;
+  const who = db.query(whoStmt)[0] as { cur: string; ses: string; super: boolean; allow_super: boolean };
+  if (who.cur !== who.ses) {
+    throw new Error(
+      `df.work must run in a session authenticated as the role whose workflows it runs (current_user ${who.cur}, session_user ${who.ses}): connect as ${who.cur} instead of using SET ROLE`,
+    );
+  }
+  if (who.super && !who.allow_super) {
+    throw new Error('df.work refuses to run as a superuser: set pg_durable.enable_superuser_instances = on to allow it');
+  }
+  const deadline = Date.now() + opts.maxSeconds * 1000;
+  let steps = 0;
+  let lastCommit = Date.now();
+  while (Date.now() < deadline && (opts.maxSteps === null || steps < opts.maxSteps)) {
+    const id = store.claim(db, who.cur);
+    if (id === null) {
+      if (Date.now() - lastCommit > IDLE_COMMIT_MS) {
+        db.commit();
+        lastCommit = Date.now();
+      }
+      db.query(sleepStmt, [opts.idlePollMs / 1000]);
+      continue;
+    }
+    if (runClaimed(session, id)) steps += 1;
+    lastCommit = Date.now();
+  }
+  db.commit();
+  return steps;
+}
+
+/** One step, committed or rolled back before it returns; true when a step was checkpointed. */
+export function runClaimed(session: EngineSession, id: string): boolean {
+  const { db } = session;
+  let instanceId: string | null = null;
+  try {
+    const act = store.loadActivation(db, id);
+    if (!act || !act.due) {
+      db.commit(); // settled or rescheduled by someone else since the claim query's snapshot
+      return false;
+    }
+    instanceId = act.instance_id;
+    const inst = session.instances.get(db, act.instance_id);
+    if (!inst) {
+      db.commit();
+      return false;
+    }
+    const node = inst.node(act.node_id);
+    const memo = JSON.parse(act.memo) as Record<string, unknown>;
+    session.inStep = true;
+    let outcome;
+    try {
+      outcome = runLeaf(db, inst, node, memo, now(db));
+    } finally {
+      session.inStep = false;
+    }
+
+    store.lockInstance(db, inst.id);
+    if (!store.loadActivation(db, id)) {
+      db.rollback(); // cancelled, or the loser of a race: its effects must not commit
+      return false;
+    }
+    const cp = new Checkpoint(db, inst, now(db), session.nextId);
+    if ((db.query(statusStmt, [inst.id])[0]?.status as string) === 'pending') cp.setInstanceStatus('running');
+    const retry = node.retry === null ? null : (JSON.parse(node.retry) as RetryPolicy);
+    if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
+      const delay = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
+      cp.reschedule(act, new Date(cp.now.getTime() + delay * 1000), act.attempt + 1, outcome.error);
+    } else {
+      cp.settle(act, outcome);
+    }
+    cp.flush();
+    db.commit();
+    return true;
+  } catch (e) {
+    db.rollback();
+    if (instanceId !== null) failInstance(session, instanceId, `internal error in pg_durable: ${messageOf(e)}`);
+    return false;
+  }
+}
+
+const dropActivationsStmt = stmt(`DELETE FROM df.activations WHERE instance_id = $1`, 'text');
+
+/** Ends an instance that the engine itself cannot advance, so no step is retried forever. */
+function failInstance(session: EngineSession, instanceId: string, error: string): void {
+  const { db } = session;
+  store.lockInstance(db, instanceId);
+  db.query(dropActivationsStmt, [instanceId]);
+  store.updateInstance(db, instanceId, 'failed', null, error);
+  db.commit();
+}
