@@ -23,12 +23,15 @@ export interface EngineFixture {
 export interface FixtureOptions {
   /** Minimum seconds between loop iterations (pg_durable.loop_min_interval); tests default to 0. */
   loopMinInterval?: string;
+  /** Admin URL of the server to use (default: the test server). */
+  server?: string;
 }
 
 export async function engineFixture(label: string, options: FixtureOptions = {}): Promise<EngineFixture> {
-  const scratch = await createScratch(label, ['pg_durable']);
+  const server = options.server ?? serverUrl();
+  const scratch = await createScratch(label, ['pg_durable'], server);
   const role = `pgd_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}`;
-  await withClient(serverUrl(), async (c) => {
+  await withClient(server, async (c) => {
     await c.query(`DROP ROLE IF EXISTS "${role}"`);
     await c.query(`CREATE ROLE "${role}" LOGIN`);
   });
@@ -39,8 +42,9 @@ export async function engineFixture(label: string, options: FixtureOptions = {})
   await admin.query(
     `ALTER DATABASE "${scratch.name}" SET pg_durable.loop_min_interval = '${options.loopMinInterval ?? '0'}'`,
   );
-  const url = urlFor(scratch.name, role);
+  const url = urlFor(scratch.name, role, server);
   const user = new pg.Client({ connectionString: url });
+  user.on('error', () => undefined); // a crash test may kill the server under it
   await user.connect();
 
   const fixture: EngineFixture = {
@@ -60,14 +64,14 @@ export async function engineFixture(label: string, options: FixtureOptions = {})
       fixture.workers = null;
     },
     async value<T>(sql: string, params: unknown[] = []) {
-      const { rows } = await user.query({ text: sql, values: params, rowMode: 'array' });
+      const { rows } = await fixture.user.query({ text: sql, values: params, rowMode: 'array' });
       return rows[0]?.[0] as T;
     },
     async close() {
       await fixture.stopWorkers();
-      await user.end();
+      await fixture.user.end();
       await scratch.drop();
-      await withClient(serverUrl(), (c) => c.query(`DROP ROLE IF EXISTS "${role}"`));
+      await withClient(server, (c) => c.query(`DROP ROLE IF EXISTS "${role}"`));
     },
   };
   return fixture;

@@ -10,17 +10,18 @@ export interface Scratch {
   drop(): Promise<void>;
 }
 
-export async function createScratch(label: string, extensions: string[] = []): Promise<Scratch> {
+export async function createScratch(label: string, extensions: string[] = [], server: string = serverUrl()): Promise<Scratch> {
   const name = `pgd_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}`;
-  await withClient(serverUrl(), async (c) => {
+  await withClient(server, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
   });
-  const url = urlFor(name);
+  const url = urlFor(name, undefined, server);
   let client: pg.Client | undefined;
   const admin = async () => {
     if (!client) {
       client = new pg.Client({ connectionString: url });
+      client.on('error', () => undefined); // a crash test may kill the server under it
       await client.connect();
     }
     return client;
@@ -34,7 +35,7 @@ export async function createScratch(label: string, extensions: string[] = []): P
     async drop() {
       await client?.end();
       client = undefined;
-      await withClient(serverUrl(), (a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withClient(server, (a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }

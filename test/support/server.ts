@@ -12,9 +12,9 @@ export function usesPrivateCluster(): boolean {
   return process.env.PG_DURABLE_TEST_URL === undefined;
 }
 
-/** The same server, another database and/or user. */
-export function urlFor(database: string, user?: string): string {
-  const url = new URL(serverUrl());
+/** The same server (or `base`), another database and/or user. */
+export function urlFor(database: string, user?: string, base: string = serverUrl()): string {
+  const url = new URL(base);
   url.pathname = `/${database}`;
   if (user !== undefined) {
     url.username = encodeURIComponent(user);
