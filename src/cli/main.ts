@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { install } from './install.js';
 import { runWorkers } from './worker.js';
 import { showStatus } from './status.js';
+import { demo } from './demo.js';
 
 const DEFAULT_URL = `postgresql://postgres@127.0.0.1:${process.env.PG_DURABLE_PORT ?? '54329'}/postgres`;
 
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<void> {
     case 'status':
       if (!rest[0]) throw new Error('usage: pg-durable status ID');
       return showStatus(url, rest[0]);
+    case 'demo':
+      return demo(url);
     default:
       console.log(USAGE);
       if (command !== undefined && !values.help) process.exitCode = 2;

@@ -54,6 +54,11 @@ export class Checkpoint {
     this.nodeChanges.set(a.node_id, { status: 'running' });
   }
 
+  /** A named result produced earlier in this checkpoint, not yet written. */
+  pendingResult(name: string): string | undefined {
+    return this.results.get(name);
+  }
+
   setInstanceStatus(status: string, result: string | null = null, error: string | null = null): void {
     this.instanceChange = { status, result, error };
   }

@@ -5,7 +5,7 @@ import { readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds }
 import { parseCron } from '../cron/parse.js';
 import { nextCronTime } from '../cron/next.js';
 import { takeBufferedSignal } from './store.js';
-import { isJsonObject } from '../json/lossless.js';
+import { isJsonObject, parseLossless } from '../json/lossless.js';
 
 const FOREVER = 'infinity';
 
@@ -61,7 +61,8 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
 
 /** df.if_rows: the named result exists and has at least one row. */
 function hasRows(cp: Checkpoint, name: string): boolean {
-  const value = cp.inst.templateContext(cp.db, '$').results[name];
+  const pending = cp.pendingResult(name);
+  const value = pending !== undefined ? parseLossless(pending) : cp.inst.templateContext(cp.db, '$').results[name];
   if (value === undefined || !isJsonObject(value)) return false;
   const rows = value.rows;
   return Array.isArray(rows) && rows.length > 0;

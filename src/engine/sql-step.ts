@@ -1,5 +1,5 @@
 // Runs a step's SQL and shapes its result as {"rows":[…],"row_count":N}. Row sets are
-// turned into JSON by PostgreSQL itself (json_agg), so int8, numeric and timestamps stay
+// turned into JSON by PostgreSQL itself (row_to_json), so int8, numeric and timestamps stay
 // exact and column order is kept; DML without RETURNING reports its affected-row count.
 import type { Db } from './db.js';
 import { lexSql } from '../template/lexer.js';
@@ -36,7 +36,8 @@ export function shapeOf(sql: string): Shape {
   return 'command';
 }
 
-const AS_JSON = `json_build_object('rows', coalesce(json_agg(t), '[]'::json), 'row_count', count(*))::text AS r`;
+// Compact JSON text (json_agg would add line breaks); row_to_json keeps column order.
+const AS_JSON = `'{"rows":[' || coalesce(string_agg(row_to_json(t)::text, ','), '') || '],"row_count":' || count(*) || '}' AS r`;
 
 export function runSqlStep(db: Db, template: string): string {
   const sql = singleStatement(template);

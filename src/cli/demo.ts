@@ -1,0 +1,139 @@
+// `pg-durable demo`: a demo database and role, generated documents, worker sessions, and
+// the workflows of the README run for real, with progress and final results printed.
+import pg from 'pg';
+import { WorkerPool } from './worker-pool.js';
+
+const DATABASE = 'pg_durable_demo';
+const ROLE = 'durable_demo';
+
+const WORKFLOWS: { title: string; sql: string; signal?: { name: string; data: string } }[] = [
+  {
+    title: 'the canonical example: mark one batch of 100 documents processed',
+    sql: `SELECT df.start(
+  'SELECT id FROM documents WHERE processed = false LIMIT 100' |=> 'batch'
+  ~> 'UPDATE documents SET processed = true WHERE id = ANY($batch)',
+  'one batch')`,
+  },
+  {
+    title: 'the same batch step in a loop, until no unprocessed document remains',
+    sql: `SELECT df.start(
+  df.loop(
+    ('SELECT id FROM documents WHERE processed = false ORDER BY id LIMIT 100' |=> 'batch')
+    ~> df.if_rows('batch',
+         'UPDATE documents SET processed = true WHERE id IN (SELECT id FROM $batch.*)',
+         df.break('"all documents processed"'))),
+  'all batches')`,
+  },
+  {
+    title: 'a fan-out of independent aggregates joined into one report row',
+    sql: `SELECT df.start(
+  df.join3(
+    'SELECT count(*) AS total FROM documents' |=> 'total',
+    'SELECT count(*) FILTER (WHERE processed) AS done FROM documents' |=> 'done',
+    'SELECT round(avg(length(body)), 1) AS avg_length FROM documents' |=> 'avg_length')
+  ~> 'INSERT INTO reports (total, processed, avg_length) VALUES ($total, $done, $avg_length) RETURNING *',
+  'report')`,
+  },
+  {
+    title: 'a step that waits for an approval signal, which the demo then sends',
+    sql: `SELECT df.start(
+  ('INSERT INTO approvals (request) VALUES (''publish the report'') RETURNING id' |=> 'request')
+  ~> (df.wait_for_signal('approval', 300) |=> 'decision')
+  ~> 'UPDATE approvals SET decided_by = $decision.data::json ->> ''by'', decided_at = now() WHERE id = $request RETURNING *',
+  'approval')`,
+    signal: { name: 'approval', data: '{"by": "alice"}' },
+  },
+];
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+function withDatabase(url: string, database: string, user?: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  if (user) u.username = user;
+  return u.toString();
+}
+
+async function setUp(adminUrl: string): Promise<string> {
+  const admin = await connect(adminUrl);
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN CREATE ROLE ${ROLE} LOGIN; END IF; END $$`);
+  await admin.end();
+  const db = await connect(withDatabase(adminUrl, DATABASE));
+  await db.query('SET client_min_messages = warning');
+  await db.query('CREATE EXTENSION pg_durable CASCADE');
+  await db.query(`SELECT df.grant_usage('${ROLE}')`);
+  await db.query(`GRANT CREATE ON SCHEMA public TO ${ROLE}`);
+  await db.query(`ALTER ROLE ${ROLE} IN DATABASE ${DATABASE} SET pg_durable.loop_min_interval = '0.2'`);
+  await db.end();
+  const userUrl = withDatabase(adminUrl, DATABASE, ROLE);
+  const user = await connect(userUrl);
+  await user.query(`
+    CREATE TABLE documents (id int PRIMARY KEY, body text NOT NULL, processed boolean NOT NULL DEFAULT false);
+    INSERT INTO documents (id, body) SELECT i, repeat(md5(i::text), 1 + i % 5) FROM generate_series(1, 650) AS i;
+    CREATE TABLE reports (id serial PRIMARY KEY, total bigint, processed bigint, avg_length numeric, at timestamptz DEFAULT now());
+    CREATE TABLE approvals (id serial PRIMARY KEY, request text, decided_by text, decided_at timestamptz);`);
+  await user.end();
+  return userUrl;
+}
+
+export async function demo(adminUrl: string): Promise<void> {
+  console.log(`demo: database ${DATABASE}, role ${ROLE}, 650 generated documents`);
+  const url = await setUp(adminUrl);
+  const workers = new WorkerPool({ url, workers: 2, onError: (e) => console.error(`worker: ${e.message}`) });
+  await workers.start();
+  const user = await connect(url);
+  try {
+    for (const [i, w] of WORKFLOWS.entries()) {
+      console.log(`\n[${i + 1}/${WORKFLOWS.length}] ${w.title}\n${w.sql.replace(/^/gm, '    ')};`);
+      const id = (await user.query(w.sql)).rows[0].start as string;
+      await follow(user, id, w.signal);
+    }
+    console.log('\nall demo instances:');
+    const { rows } = await user.query(
+      `SELECT id, label, status, coalesce(result::text, error) AS output FROM df.instances ORDER BY created_at`,
+    );
+    for (const r of rows) console.log(`  ${r.id}  ${r.label.padEnd(12)} ${r.status.padEnd(10)} ${clip(r.output, 90)}`);
+    const left = (await user.query('SELECT count(*)::int AS n FROM documents WHERE NOT processed')).rows[0].n;
+    console.log(`\nunprocessed documents left: ${left}`);
+  } finally {
+    await user.end();
+    await workers.stop();
+  }
+}
+
+/** Prints status changes until the instance ends; sends the signal once the instance waits for it. */
+async function follow(user: pg.Client, id: string, signal?: { name: string; data: string }): Promise<void> {
+  let last = '';
+  for (;;) {
+    const { rows } = await user.query(
+      `SELECT i.status, (SELECT count(*) FROM df.nodes n WHERE n.instance_id = i.id AND n.status = 'completed') AS done,
+              (SELECT count(*) FROM df.nodes n WHERE n.instance_id = i.id) AS nodes,
+              EXISTS (SELECT FROM df.nodes n WHERE n.instance_id = i.id AND n.node_type = 'SIGNAL' AND n.status = 'running') AS waiting
+       FROM df.instances i WHERE i.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    const line = `    ${id}: ${r.status}, ${r.done}/${r.nodes} nodes completed`;
+    if (line !== last) console.log((last = line));
+    if (['completed', 'failed', 'cancelled'].includes(r.status)) break;
+    if (signal && r.waiting) {
+      console.log(`    sending df.signal('${id}', '${signal.name}', '${signal.data}')`);
+      await user.query('SELECT df.signal($1, $2, $3)', [id, signal.name, signal.data]);
+      signal = undefined;
+    }
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const { rows } = await user.query('SELECT df.status($1) AS s, df.result($1) AS r, df.error($1) AS e', [id]);
+  console.log(`    => ${rows[0].s}: ${clip(rows[0].r ?? rows[0].e, 300)}`);
+}
+
+function clip(text: string | null, n: number): string {
+  if (text === null) return '';
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}

@@ -1,0 +1,85 @@
+// One-line descriptions of nodes and statuses, shared by the text tree and the Mermaid chart.
+
+import type { FlatNode } from '../graph/flatten.js';
+import { readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery } from '../graph/queries.js';
+
+/** Node statuses as shown: the physical ones plus the inferred `skipped`. */
+export type NodeDisplayStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+export type InstanceStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export const NODE_GLYPHS: Readonly<Record<NodeDisplayStatus, string>> = {
+  completed: '✓', failed: '✗', running: '⏳', pending: '○', skipped: '⊘',
+};
+
+export const INSTANCE_ICONS: Readonly<Record<InstanceStatus, string>> = {
+  completed: '✓', failed: '✗', running: '⏳', pending: '○', cancelled: '⊘',
+};
+
+const CLIP_LENGTH = 47;
+
+export interface LabelOptions {
+  /** Show statements and values whole instead of clipped to 47 characters. */
+  fullQueries?: boolean;
+}
+
+/** The node's own label with its name and retry suffixes, e.g. `SQL: SELECT 1 |=> 'one'`. */
+export function nodeLabel(node: FlatNode, options: LabelOptions = {}): string {
+  return ownLabel(node, options) + nameSuffix(node);
+}
+
+/** Whitespace (newlines included) collapses so that every node stays on one line. */
+export function clip(text: string, limit: number, full: boolean, ellipsis: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat); // by code point, so no surrogate pair is cut in half
+  return full || chars.length <= limit ? flat : chars.slice(0, limit).join('') + ellipsis;
+}
+
+/** JOIN and RACE branches in order: left, right, extras. */
+export function branchesOf(node: FlatNode): number[] {
+  return [node.left_node, node.right_node, ...node.extra_nodes].filter((id): id is number => id !== null);
+}
+
+/** The condition of an IF built by df.if_rows, which has no condition node. */
+export function ifRowsCondition(node: FlatNode): string {
+  return `$${readIfRowsQuery(node.query ?? '').if_rows} has rows`;
+}
+
+function ownLabel(node: FlatNode, options: LabelOptions): string {
+  const full = options.fullQueries === true;
+  const query = node.query ?? '';
+  switch (node.node_type) {
+    case 'SQL':
+      return `SQL: ${clip(query, CLIP_LENGTH, full, '…')}`;
+    case 'SLEEP':
+      return `SLEEP ${query}s`;
+    case 'WAIT_SCHEDULE':
+      return `WAIT '${readScheduleQuery(query).cron_expr}'`;
+    case 'HTTP': {
+      const http = readHttpQuery(query);
+      return `HTTP ${http.method} ${http.url}`;
+    }
+    case 'SIGNAL': {
+      const signal = readSignalQuery(query);
+      const timeout = signal.timeout_seconds === null ? 'no timeout' : `${signal.timeout_seconds}s`;
+      return `SIGNAL '${signal.signal_name}' (${timeout})`;
+    }
+    case 'LOOP':
+      return node.condition_node === null ? 'LOOP (infinite)' : 'LOOP (while)';
+    case 'BREAK': {
+      const value = readBreakQuery(query).break_value;
+      return value === null ? 'BREAK' : `BREAK '${clip(value, CLIP_LENGTH, full, '…')}'`;
+    }
+    case 'JOIN':
+      return `JOIN (${2 + node.extra_nodes.length})`;
+    case 'IF':
+    case 'RACE':
+    case 'THEN':
+      return node.node_type;
+  }
+}
+
+function nameSuffix(node: FlatNode): string {
+  const name = node.result_name === null ? '' : ` |=> '${node.result_name}'`;
+  const retry = node.retry === null ? '' : ` [retry: ${node.retry.max_attempts} attempts]`;
+  return name + retry;
+}
