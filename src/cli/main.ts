@@ -4,6 +4,7 @@ import { install } from './install.js';
 import { runWorkers } from './worker.js';
 import { showStatus } from './status.js';
 import { demo } from './demo.js';
+import { bench } from '../bench/main.js';
 
 const DEFAULT_URL = `postgresql://postgres@127.0.0.1:${process.env.PG_DURABLE_PORT ?? '54329'}/postgres`;
 
@@ -13,6 +14,7 @@ usage: pg-durable <command> [--url URL] [options]
   worker              run workflow steps: --workers N (default 2); connect as the role that owns the workflows
   status ID           print an instance's status, result or error
   demo                set up a demo database and role on the private cluster and run the demo workflows
+  bench               benchmark on the private cluster (--steps N for the memory run, default 100000)
 URL defaults to $DATABASE_URL, else the private cluster (${DEFAULT_URL}).`;
 
 declare const PG_DURABLE_VERSION: string;
@@ -21,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, workers: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   const url = values.url ?? process.env.DATABASE_URL ?? DEFAULT_URL;
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
       return showStatus(url, rest[0]);
     case 'demo':
       return demo(url);
+    case 'bench':
+      return bench(url, { memorySteps: Number(values.steps ?? 100_000) });
     default:
       console.log(USAGE);
       if (command !== undefined && !values.help) process.exitCode = 2;

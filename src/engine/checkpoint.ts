@@ -199,36 +199,30 @@ export class Checkpoint {
     for (const child of [...this.inserts.values()]) if (child.parent_id === id) this.remove(child.id);
   }
 
-  /** Writes everything collected; one statement per kind of change that happened. */
+  /** Writes everything collected, in one statement. */
   flush(): void {
-    const { db, inst } = this;
-    if (this.inserts.size) {
-      const rows = [...this.inserts.values()].map((a) => ({
-        id: a.id, instance_id: inst.id, node_id: a.node_id, parent_id: a.parent_id, slot: a.slot,
-        leaf: a.leaf, wake_at: a.wake_at, attempt: a.attempt, memo: a.memo,
-      }));
-      store.insertActivations(db, JSON.stringify(rows), inst.owner);
-    }
-    const updates = [...this.updates].filter(([id]) => !this.deletes.has(id));
-    if (updates.length) {
-      store.updateActivations(db, JSON.stringify(updates.map(([id, u]) => ({ id, ...u }))));
-    }
-    if (this.deletes.size) store.deleteActivations(db, [...this.deletes]);
-    if (this.nodeChanges.size) {
-      const rows = [...this.nodeChanges].map(
-        ([id, c]) =>
-          `{"id":${id},"status":${JSON.stringify(c.status)},"result":${c.result ?? 'null'},"details":${c.details ?? 'null'}}`,
-      );
-      store.updateNodes(db, inst.id, `[${rows.join(',')}]`);
-    }
-    if (this.results.size) {
-      const rows = [...this.results].map(([name, value]) => `{"name":${JSON.stringify(name)},"value":${value}}`);
-      store.upsertResults(db, inst.id, `[${rows.join(',')}]`, inst.owner);
-    }
-    if (this.instanceChange) {
-      const c = this.instanceChange;
-      store.updateInstance(db, inst.id, c.status, c.result, c.error);
-    }
+    const { inst } = this;
+    const inserts = [...this.inserts.values()].map((a) => ({
+      id: a.id, node_id: a.node_id, parent_id: a.parent_id, slot: a.slot,
+      leaf: a.leaf, wake_at: a.wake_at, attempt: a.attempt, memo: a.memo,
+    }));
+    const updates = [...this.updates].filter(([id]) => !this.deletes.has(id)).map(([id, u]) => ({ id, ...u }));
+    // Results and node results are JSON text already: spliced in, never re-parsed, so they stay exact.
+    const nodes = [...this.nodeChanges].map(
+      ([id, c]) =>
+        `{"id":${id},"status":${JSON.stringify(c.status)},"result":${c.result ?? 'null'},"details":${c.details ?? 'null'}}`,
+    );
+    const results = [...this.results].map(([name, value]) => `{"name":${JSON.stringify(name)},"value":${value}}`);
+    store.writeCheckpoint(this.db, {
+      instanceId: inst.id,
+      owner: inst.owner,
+      inserts: JSON.stringify(inserts),
+      updates: JSON.stringify(updates),
+      deletes: [...this.deletes],
+      nodes: `[${nodes.join(',')}]`,
+      results: `[${results.join(',')}]`,
+      instance: this.instanceChange,
+    });
   }
 }
 

@@ -36,15 +36,17 @@ export function shapeOf(sql: string): Shape {
   return 'command';
 }
 
-// Compact JSON text (json_agg would add line breaks); row_to_json keeps column order.
-const AS_JSON = `'{"rows":[' || coalesce(string_agg(row_to_json(t)::text, ','), '') || '],"row_count":' || count(*) || '}' AS r`;
+// Compact JSON text (json_agg would add line breaks); row_to_json keeps column order. The
+// alias is one no user column is likely to shadow.
+const ROW = '"pg_durable step row"';
+const AS_JSON = `'{"rows":[' || coalesce(string_agg(row_to_json(${ROW})::text, ','), '') || '],"row_count":' || count(*) || '}' AS r`;
 
 export function runSqlStep(db: Db, template: string): string {
   const sql = singleStatement(template);
   const shape = shapeOf(sql);
   try {
-    if (shape === 'query') return (db.execute(`SELECT ${AS_JSON} FROM (${sql}\n) t`) as { r: string }[])[0].r;
-    if (shape === 'returning') return (db.execute(`WITH t AS (${sql}\n) SELECT ${AS_JSON} FROM t`) as { r: string }[])[0].r;
+    if (shape === 'query') return (db.execute(`SELECT ${AS_JSON} FROM (${sql}\n) ${ROW}`) as { r: string }[])[0].r;
+    if (shape === 'returning') return (db.execute(`WITH ${ROW} AS (${sql}\n) SELECT ${AS_JSON} FROM ${ROW}`) as { r: string }[])[0].r;
     const out = db.execute(sql);
     if (typeof out === 'number') return `{"rows":[],"row_count":${out}}`;
     return `{"rows":[${out.map(rowJson).join(',')}],"row_count":${out.length}}`;

@@ -101,60 +101,58 @@ export function nextActivationIds(db: Db, count: number): string[] {
   return db.query(nextIdsStmt, [count]).map((r) => r.id as string);
 }
 
-const insertActivationsStmt = stmt(
-  `INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
-   SELECT r.id, r.instance_id, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, clock_timestamp()),
-          r.attempt, coalesce(r.memo, '{}'), $2::regrole
-   FROM json_to_recordset($1::json) AS r(id bigint, instance_id varchar, node_id int, parent_id bigint,
-        slot text, leaf bool, wake_at timestamptz, attempt int, memo json)
-   ORDER BY r.id`,
-  'text',
-  'text',
-);
-export function insertActivations(db: Db, rowsJson: string, owner: string): void {
-  db.query(insertActivationsStmt, [rowsJson, owner]);
+export interface CheckpointWrites {
+  instanceId: string;
+  owner: string;
+  /** JSON arrays; '[]' when there is nothing of that kind. */
+  inserts: string;
+  updates: string;
+  deletes: string[];
+  nodes: string;
+  results: string;
+  instance: { status: string; result: string | null; error: string | null } | null;
 }
 
-const updateActivationsStmt = stmt(
-  `UPDATE df.activations a
-   SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt)
-   FROM json_to_recordset($1::json) AS r(id bigint, memo json, wake_at timestamptz, attempt int)
-   WHERE a.id = r.id`,
-  'text',
+// One statement for everything a step changes: every plv8 statement is a subtransaction
+// with its own XID once it writes, so this keeps a step at three (transaction, user
+// statement, checkpoint). Rows touched here are disjoint by construction.
+const checkpointStmt = stmt(
+  `WITH ins AS (
+     INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
+     SELECT r.id, $1, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, clock_timestamp()), r.attempt,
+            coalesce(r.memo, '{}'), $2::regrole
+     FROM json_to_recordset($3::json) AS r(id bigint, node_id int, parent_id bigint, slot text, leaf bool,
+          wake_at timestamptz, attempt int, memo json)),
+   upd AS (
+     UPDATE df.activations a
+     SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt)
+     FROM json_to_recordset($4::json) AS r(id bigint, memo json, wake_at timestamptz, attempt int)
+     WHERE a.id = r.id),
+   del AS (
+     DELETE FROM df.activations WHERE id = ANY ($5::bigint[])),
+   nod AS (
+     UPDATE df.nodes n
+     SET status = r.status, result = coalesce(r.result, n.result), status_details = coalesce(r.details, n.status_details),
+         updated_at = now()
+     FROM json_to_recordset($6::json) AS r(id int, status text, result jsonb, details jsonb)
+     WHERE n.instance_id = $1 AND n.id = r.id),
+   res AS (
+     INSERT INTO df.results (instance_id, name, value, owner)
+     SELECT $1, r.name, r.value, $2::regrole FROM json_to_recordset($7::json) AS r(name text, value json)
+     ON CONFLICT (instance_id, name) DO UPDATE SET value = excluded.value),
+   inst AS (
+     UPDATE df.instances
+     SET status = $8, result = coalesce($9::json, result), error = coalesce($10, error), updated_at = now(),
+         completed_at = CASE WHEN $8 IN ('completed', 'failed', 'cancelled') THEN now() END
+     WHERE id = $1 AND $8 IS NOT NULL)
+   SELECT 1`,
+  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
 );
-export function updateActivations(db: Db, rowsJson: string): void {
-  db.query(updateActivationsStmt, [rowsJson]);
-}
-
-const deleteActivationsStmt = stmt(`DELETE FROM df.activations WHERE id = ANY ($1::bigint[])`, 'text');
-/** Deletes activations; their descendants go with them (ON DELETE CASCADE). */
-export function deleteActivations(db: Db, ids: string[]): void {
-  db.query(deleteActivationsStmt, [`{${ids.join(',')}}`]);
-}
-
-const updateNodesStmt = stmt(
-  `UPDATE df.nodes n
-   SET status = r.status, result = coalesce(r.result, n.result), status_details = coalesce(r.details, n.status_details),
-       updated_at = now()
-   FROM json_to_recordset($2::json) AS r(id int, status text, result jsonb, details jsonb)
-   WHERE n.instance_id = $1 AND n.id = r.id`,
-  'text',
-  'text',
-);
-export function updateNodes(db: Db, instanceId: string, rowsJson: string): void {
-  db.query(updateNodesStmt, [instanceId, rowsJson]);
-}
-
-const upsertResultsStmt = stmt(
-  `INSERT INTO df.results (instance_id, name, value, owner)
-   SELECT $1, r.name, r.value, $3::regrole FROM json_to_recordset($2::json) AS r(name text, value json)
-   ON CONFLICT (instance_id, name) DO UPDATE SET value = excluded.value`,
-  'text',
-  'text',
-  'text',
-);
-export function upsertResults(db: Db, instanceId: string, rowsJson: string, owner: string): void {
-  db.query(upsertResultsStmt, [instanceId, rowsJson, owner]);
+export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
+  db.query(checkpointStmt, [
+    w.instanceId, w.owner, w.inserts, w.updates, `{${w.deletes.join(',')}}`, w.nodes, w.results,
+    w.instance?.status ?? null, w.instance?.result ?? null, w.instance?.error ?? null,
+  ]);
 }
 
 const updateInstanceStmt = stmt(
