@@ -33,6 +33,7 @@ port = $port
 unix_socket_directories = '$socket'
 shared_preload_libraries = 'pg_cron'
 cron.database_name = 'postgres'
+cron.host = '$socket'
 max_connections = 200
 log_line_prefix = '%m [%p] %u@%d '
 CONF
@@ -45,6 +46,7 @@ start() {
   # A crash can leave a postmaster.pid behind whose process is gone.
   rm -f "$data/postmaster.pid"
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "-p $port" start >/dev/null
+  psql -h "$socket" -p "$port" -U postgres -qAt -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' >/dev/null
   echo "cluster: running on port $port, socket $socket"
 }
 
