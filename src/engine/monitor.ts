@@ -9,6 +9,7 @@ import type { NodeType, RetryPolicy } from '../graph/envelope.js';
 import { inferStatuses, type PhysicalStatus } from '../explain/status.js';
 import { renderExplain, renderMermaid } from '../explain/render.js';
 import type { InstanceStatus, NodeDisplayStatus } from '../explain/labels.js';
+import { lexSql } from '../template/lexer.js';
 
 export function toFlatNode(n: NodeRow): FlatNode {
   return {
@@ -98,10 +99,18 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
   }
   let envelopeText: string;
   if (/^\{/.test(trimmed)) envelopeText = trimmed;
-  else if (DSL.test(trimmed)) envelopeText = db.evaluate(`SELECT (${trimmed})::text AS e`);
+  else if (DSL.test(trimmed)) envelopeText = db.evaluate(`SELECT (${oneExpression(trimmed)})::text AS e`);
   else if (STATEMENT.test(trimmed)) envelopeText = trimmed;
   else throw new Error(`Cannot explain input: ${trimmed.slice(0, 60)}`);
   const flat = flatten(workflowFromText(envelopeText));
   if (format === 'mermaid') return renderMermaid(flat);
   return renderExplain(flat, { fullQueries: format === 'full' });
+}
+
+/** DSL text is evaluated as the caller; a ';' outside literals could smuggle in a statement. */
+function oneExpression(text: string): string {
+  if (lexSql(text).some((s) => s.kind === 'code' && s.text.includes(';'))) {
+    throw new Error('Cannot explain input: a workflow expression cannot contain ";" outside string literals');
+  }
+  return text;
 }
