@@ -3,11 +3,13 @@
 import type { Db } from './db.js';
 import { InstanceCache } from './instance.js';
 import { nextActivationIds } from './store.js';
+import { Clock } from './clock.js';
 
 const ID_BATCH = 32;
 
 export class EngineSession {
   readonly instances = new InstanceCache();
+  readonly clock = new Clock();
   private pool: string[] = [];
 
   /** True while a worker runs a step, so helpers that must not be steps can refuse. */

@@ -4,7 +4,6 @@ import { stmt, type Db } from './db.js';
 import type { EngineSession } from './session.js';
 import { Checkpoint } from './checkpoint.js';
 import { spawnNode } from './spawn.js';
-import { now } from './clock.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
 
@@ -51,7 +50,8 @@ export function start(session: EngineSession, fut: string, label: string | null,
   while (id === undefined) id = db.query(insertInstanceStmt, [label])[0]?.id as string | undefined;
   db.query(insertNodesStmt, [id, JSON.stringify(nodes)]);
   const inst = session.instances.get(db, id)!;
-  const cp = new Checkpoint(db, inst, now(db), session.nextId);
+  session.clock.refresh(db);
+  const cp = new Checkpoint(db, inst, session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
   cp.flush();
   return id;

@@ -12,7 +12,6 @@ export interface ActivationRow {
   leaf: boolean;
   attempt: number;
   memo: string;
-  due: boolean;
 }
 
 export interface InstanceRow {
@@ -36,31 +35,49 @@ export interface NodeRow {
   retry: string | null;
 }
 
+const ACTIVATION_COLUMNS = `a.id::text AS id, a.instance_id, a.node_id, a.parent_id::text AS parent_id, a.slot, a.leaf,
+  a.attempt, a.memo::text AS memo`;
+
 const claimStmt = stmt(
-  `SELECT c.id::text AS id FROM (
-     SELECT a.id FROM df.activations a
+  `SELECT ${ACTIVATION_COLUMNS} FROM (
+     SELECT * FROM df.activations a
      WHERE a.leaf AND a.owner = $1::regrole AND a.wake_at <= (SELECT clock_timestamp())
-     ORDER BY a.wake_at LIMIT 64) c
-   WHERE pg_try_advisory_xact_lock(${CLAIM_LOCK_CLASS}, (c.id % 2147483647)::int4)
+     ORDER BY a.wake_at LIMIT 64) a
+   WHERE pg_try_advisory_xact_lock(${CLAIM_LOCK_CLASS}, (a.id % 2147483647)::int4)
    LIMIT 1`,
   'text',
 );
-/** Claims one due leaf activation of the role (advisory lock held until commit). */
-export function claim(db: Db, role: string): string | null {
+/**
+ * Claims one due leaf activation of the role (advisory lock held until commit). The row
+ * comes from the statement's snapshot, which may predate another worker's commit: the
+ * worker re-reads it under the instance lock before it checkpoints (see recheck).
+ */
+export function claim(db: Db, role: string): ActivationRow | null {
   const rows = db.query(claimStmt, [role]);
-  return rows.length ? (rows[0].id as string) : null;
+  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
 }
 
-const activationStmt = stmt(
-  `SELECT id::text AS id, instance_id, node_id, parent_id::text AS parent_id, slot, leaf, attempt,
-          memo::text AS memo, wake_at <= clock_timestamp() AS due
-   FROM df.activations WHERE id = $1::bigint`,
-  'text',
-);
+const activationStmt = stmt(`SELECT ${ACTIVATION_COLUMNS} FROM df.activations a WHERE a.id = $1::bigint`, 'text');
 /** Reads an activation with a fresh snapshot; null when it no longer exists. */
 export function loadActivation(db: Db, id: string): ActivationRow | null {
   const rows = db.query(activationStmt, [id]);
   return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+}
+
+const recheckStmt = stmt(
+  `SELECT a.memo::text AS memo, a.attempt, i.status FROM df.activations a JOIN df.instances i ON i.id = a.instance_id
+   WHERE a.id = $1::bigint`,
+  'text',
+);
+export interface Recheck {
+  memo: string;
+  attempt: number;
+  status: string;
+}
+/** Under the instance lock: what may have changed about the activation since the claim, or null when it is gone. */
+export function recheck(db: Db, id: string): Recheck | null {
+  const rows = db.query(recheckStmt, [id]);
+  return rows.length ? (rows[0] as unknown as Recheck) : null;
 }
 
 const instanceStmt = stmt(

@@ -6,7 +6,6 @@ import type { EngineSession } from './session.js';
 import { Checkpoint } from './checkpoint.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
-import { now } from './clock.js';
 import * as store from './store.js';
 import type { RetryPolicy } from '../graph/envelope.js';
 
@@ -22,7 +21,6 @@ const whoStmt = stmt(
    FROM pg_roles r WHERE r.rolname = current_user`,
 );
 const sleepStmt = stmt(`SELECT pg_sleep($1)`, 'float8');
-const statusStmt = stmt(`SELECT status FROM df.instances WHERE id = $1`, 'text');
 const IDLE_COMMIT_MS = 1000;
 
 /** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
@@ -37,12 +35,13 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   if (who.super && !who.allow_super) {
     throw new Error('df.work refuses to run as a superuser: set pg_durable.enable_superuser_instances = on to allow it');
   }
+  session.clock.refresh(db);
   const deadline = Date.now() + opts.maxSeconds * 1000;
   let steps = 0;
   let lastCommit = Date.now();
   while (Date.now() < deadline && (opts.maxSteps === null || steps < opts.maxSteps)) {
-    const id = store.claim(db, who.cur);
-    if (id === null) {
+    const act = store.claim(db, who.cur);
+    if (act === null) {
       if (Date.now() - lastCommit > IDLE_COMMIT_MS) {
         db.commit();
         lastCommit = Date.now();
@@ -50,7 +49,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
       db.query(sleepStmt, [opts.idlePollMs / 1000]);
       continue;
     }
-    if (runClaimed(session, id)) steps += 1;
+    if (runClaimed(session, act)) steps += 1;
     lastCommit = Date.now();
   }
   db.commit();
@@ -58,16 +57,9 @@ export function work(session: EngineSession, opts: WorkOptions): number {
 }
 
 /** One step, committed or rolled back before it returns; true when a step was checkpointed. */
-export function runClaimed(session: EngineSession, id: string): boolean {
+export function runClaimed(session: EngineSession, act: store.ActivationRow): boolean {
   const { db } = session;
-  let instanceId: string | null = null;
   try {
-    const act = store.loadActivation(db, id);
-    if (!act || !act.due) {
-      db.commit(); // settled or rescheduled by someone else since the claim query's snapshot
-      return false;
-    }
-    instanceId = act.instance_id;
     const inst = session.instances.get(db, act.instance_id);
     if (!inst) {
       db.commit();
@@ -78,18 +70,22 @@ export function runClaimed(session: EngineSession, id: string): boolean {
     session.inStep = true;
     let outcome;
     try {
-      outcome = runLeaf(db, inst, node, memo, now(db));
+      outcome = runLeaf(db, inst, node, memo, session.clock.now());
     } finally {
       session.inStep = false;
     }
 
     store.lockInstance(db, inst.id);
-    if (!store.loadActivation(db, id)) {
-      db.rollback(); // cancelled, or the loser of a race: its effects must not commit
+    const fresh = store.recheck(db, act.id);
+    if (!fresh || fresh.memo !== act.memo || fresh.attempt !== act.attempt) {
+      // Cancelled, a race loser, settled or rescheduled by another worker since the claim's
+      // snapshot, or a signal arrived meanwhile: the effects must not commit (a changed
+      // activation runs again).
+      db.rollback();
       return false;
     }
-    const cp = new Checkpoint(db, inst, now(db), session.nextId);
-    if ((db.query(statusStmt, [inst.id])[0]?.status as string) === 'pending') cp.setInstanceStatus('running');
+    const cp = new Checkpoint(db, inst, session.clock.now(), session.nextId);
+    if (fresh.status === 'pending') cp.setInstanceStatus('running');
     const retry = node.retry === null ? null : (JSON.parse(node.retry) as RetryPolicy);
     if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
       const delay = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
@@ -102,7 +98,7 @@ export function runClaimed(session: EngineSession, id: string): boolean {
     return true;
   } catch (e) {
     db.rollback();
-    if (instanceId !== null) failInstance(session, instanceId, `internal error in pg_durable: ${messageOf(e)}`);
+    failInstance(session, act.instance_id, `internal error in pg_durable: ${messageOf(e)}`);
     return false;
   }
 }
