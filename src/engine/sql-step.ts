@@ -3,10 +3,9 @@
 // exact and column order is kept; DML without RETURNING reports its affected-row count.
 import type { Db } from './db.js';
 import { lexSql } from '../template/lexer.js';
+import { planStatement } from './statement.js';
 
 export class StepSqlError extends Error {}
-
-type Shape = 'query' | 'returning' | 'command';
 
 /** The statement's code with literals, identifiers and comments blanked out. */
 function codeOnly(sql: string): string {
@@ -26,16 +25,6 @@ export function singleStatement(sql: string): string {
   return sql.slice(0, semicolon).trim();
 }
 
-export function shapeOf(sql: string): Shape {
-  const code = codeOnly(sql).toLowerCase();
-  const first = /^[\s(]*([a-z]+)/.exec(code)?.[1] ?? '';
-  const has = (word: string) => new RegExp(`\\b${word}\\b`).test(code);
-  if (first === 'select' || first === 'values' || first === 'table') return 'query';
-  if (first === 'with') return ['insert', 'update', 'delete', 'merge'].some(has) ? 'command' : 'query';
-  if (['insert', 'update', 'delete'].includes(first) && has('returning')) return 'returning';
-  return 'command';
-}
-
 // Compact JSON text (json_agg would add line breaks); row_to_json keeps column order. The
 // alias is one no user column is likely to shadow.
 const ROW = '"pg_durable step row"';
@@ -43,29 +32,33 @@ const AS_JSON = `'{"rows":[' || coalesce(string_agg(row_to_json(${ROW})::text, '
 
 export function runSqlStep(db: Db, template: string): string {
   const sql = singleStatement(template);
-  const shape = shapeOf(sql);
+  const plan = planStatement(sql);
   try {
-    if (shape === 'query') return (db.execute(`SELECT ${AS_JSON} FROM (${sql}\n) ${ROW}`) as { r: string }[])[0].r;
-    if (shape === 'returning') return (db.execute(`WITH ${ROW} AS (${sql}\n) SELECT ${AS_JSON} FROM ${ROW}`) as { r: string }[])[0].r;
-    const out = db.execute(sql);
-    if (typeof out === 'number') return `{"rows":[],"row_count":${out}}`;
-    return `{"rows":[${out.map(rowJson).join(',')}],"row_count":${out.length}}`;
+    switch (plan.kind) {
+      case 'query':
+        return rowsOf(db, `SELECT ${AS_JSON} FROM (${sql}\n) ${ROW}`);
+      case 'returning':
+        return rowsOf(db, `WITH ${ROW} AS (${sql}\n) SELECT ${AS_JSON} FROM ${ROW}`);
+      case 'with':
+        // The main statement joins the CTE list, so data-modifying CTEs stay at the top level.
+        if (plan.mainReturnsRows) return rowsOf(db, `${plan.ctes}, ${ROW} AS (${plan.main}\n) SELECT ${AS_JSON} FROM ${ROW}`);
+        return affected(db, sql);
+      case 'command':
+        return affected(db, sql);
+    }
   } catch (e) {
     throw new StepSqlError(explain(messageOf(e)));
   }
 }
 
-/** Rows of a statement we could not wrap (a WITH … INSERT, SHOW, EXPLAIN …), from plv8's values. */
-function rowJson(row: Record<string, unknown>): string {
-  return `{${Object.keys(row).map((k) => `${JSON.stringify(k)}:${valueJson(row[k])}`).join(',')}}`;
+function rowsOf(db: Db, sql: string): string {
+  return (db.execute(sql) as { r: string }[])[0].r;
 }
 
-function valueJson(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Date) return JSON.stringify(v.toISOString());
-  if (typeof v === 'number' && !Number.isFinite(v)) return 'null';
-  if (Array.isArray(v)) return `[${v.map(valueJson).join(',')}]`;
-  return JSON.stringify(v) ?? 'null';
+/** A statement that returns no rows to us (DDL, DML without RETURNING, SELECT … INTO, …). */
+function affected(db: Db, sql: string): string {
+  const out = db.execute(sql);
+  return `{"rows":[],"row_count":${typeof out === 'number' ? out : out.length}}`;
 }
 
 export function messageOf(e: unknown): string {

@@ -41,10 +41,11 @@ const ACTIVATION_COLUMNS = `a.id::text AS id, a.instance_id, a.node_id, a.parent
 const claimStmt = stmt(
   `SELECT ${ACTIVATION_COLUMNS} FROM (
      SELECT * FROM df.activations a
-     WHERE a.leaf AND a.owner = $1::regrole AND a.wake_at <= (SELECT clock_timestamp())
+     WHERE a.leaf AND a.owner = $1::regrole AND a.wake_at <= $2::timestamptz
      ORDER BY a.wake_at LIMIT 64) a
    WHERE pg_try_advisory_xact_lock(${CLAIM_LOCK_CLASS}, (a.id % 2147483647)::int4)
    LIMIT 1`,
+  'text',
   'text',
 );
 /**
@@ -52,8 +53,8 @@ const claimStmt = stmt(
  * comes from the statement's snapshot, which may predate another worker's commit: the
  * worker re-reads it under the instance lock before it checkpoints (see recheck).
  */
-export function claim(db: Db, role: string): ActivationRow | null {
-  const rows = db.query(claimStmt, [role]);
+export function claim(db: Db, role: string, now: Date): ActivationRow | null {
+  const rows = db.query(claimStmt, [role, now.toISOString()]);
   return rows.length ? (rows[0] as unknown as ActivationRow) : null;
 }
 

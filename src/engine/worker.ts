@@ -40,7 +40,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   let steps = 0;
   let lastCommit = Date.now();
   while (Date.now() < deadline && (opts.maxSteps === null || steps < opts.maxSteps)) {
-    const act = store.claim(db, who.cur);
+    const act = store.claim(db, who.cur, session.clock.now());
     if (act === null) {
       if (Date.now() - lastCommit > IDLE_COMMIT_MS) {
         db.commit();
