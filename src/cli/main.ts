@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
     case 'install':
       return install(url);
     case 'worker':
-      return runWorkers(url, Number(values.workers ?? 2));
+      return runWorkers(url, values.workers ?? '2');
     case 'status':
       if (!rest[0]) throw new Error('usage: pg-durable status ID');
       return showStatus(url, rest[0]);
