@@ -35,6 +35,6 @@ describe('pg-durable worker', () => {
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
-    expect(err).toContain('--workers must be a positive whole number, got 'zero'');
+    expect(err).toContain("--workers must be a positive whole number, got 'zero'");
   });
 });
