@@ -18,7 +18,7 @@ BEGIN
   FOR v_fn IN
     SELECT p.oid::regprocedure FROM pg_proc p
     WHERE p.pronamespace = 'df'::regnamespace
-      AND p.proname NOT IN ('metrics', 'grant_usage', 'revoke_usage', 'schedule_workers', 'unschedule_workers')
+      AND p.proname NOT IN ('metrics', 'grant_usage', 'revoke_usage', 'schedule_workers', 'unschedule_workers', 'fail_orphaned_instances')
       AND (include_http OR p.proname <> 'http')
   LOOP
     EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %s%s', v_fn, v_role, v_grant);

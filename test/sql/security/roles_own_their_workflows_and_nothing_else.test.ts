@@ -102,3 +102,23 @@ describe('access control', () => {
     await expect(admin.query(`CALL df.work(1, 10)`)).rejects.toThrow('df.work refuses to run as a superuser');
   });
 });
+
+describe('a dropped role', () => {
+  it('has its unfinished instances failed cleanly by df.fail_orphaned_instances()', async () => {
+    const doomed = `pgd_doomed_${process.pid}`;
+    const admin = await fx.scratch.admin();
+    await withClient(serverUrl(), (c) => c.query(`DROP ROLE IF EXISTS "${doomed}"; CREATE ROLE "${doomed}" LOGIN`));
+    await admin.query(`SELECT df.grant_usage($1)`, [doomed]);
+    const id = await withClient(urlFor(fx.scratch.name, doomed), async (c) =>
+      (await c.query(`SELECT df.start(df.sleep(3600)) AS id`)).rows[0].id as string,
+    );
+    await admin.query(`SELECT df.revoke_usage($1)`, [doomed]);
+    await withClient(serverUrl(), (c) => c.query(`DROP ROLE "${doomed}"`));
+    expect((await admin.query(`SELECT df.fail_orphaned_instances() AS n`)).rows[0].n).toBe(1);
+    const { rows } = await admin.query(`SELECT status, error FROM df.instances WHERE id = $1`, [id]);
+    expect(rows[0].status).toBe('failed');
+    expect(rows[0].error).toMatch(/^the role that started this instance \(oid \d+\) was dropped$/);
+    expect((await admin.query(`SELECT count(*)::int AS n FROM df.activations WHERE instance_id = $1`, [id])).rows[0].n).toBe(0);
+    expect((await admin.query(`SELECT df.fail_orphaned_instances() AS n`)).rows[0].n).toBe(0);
+  });
+});
