@@ -2,7 +2,8 @@
 // step as the engine's irreducible core (claim with SKIP LOCKED, the UPDATE, record a jsonb
 // result, ready the next step, commit), with prepared plans.
 import type pg from 'pg';
-import { connect, nextXid } from './database.js';
+import { nextXid } from './database.js';
+import { connect } from '../cli/app-database.js';
 import type { Throughput } from './engine-runs.js';
 
 const SETUP = `

@@ -1,7 +1,8 @@
 // `pg-durable bench`: throughput, start latency, the plv8 ceiling, XIDs and worker memory,
 // measured on the private cluster in one run. Figures, never assertions.
 import os from 'node:os';
-import { connect, setUp } from './database.js';
+import { setUp } from './database.js';
+import { connect } from '../cli/app-database.js';
 import { startLatency, throughput, workerMemory } from './engine-runs.js';
 import { ceiling } from './ceiling.js';
 

@@ -2,6 +2,7 @@
 // the workflows of the README run for real, with progress and final results printed.
 import pg from 'pg';
 import { WorkerPool } from './worker-pool.js';
+import { connect, createAppDatabase } from './app-database.js';
 
 const DATABASE = 'pg_durable_demo';
 const ROLE = 'durable_demo';
@@ -45,33 +46,11 @@ const WORKFLOWS: { title: string; sql: string; signal?: { name: string; data: st
   },
 ];
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return client;
-}
-
-function withDatabase(url: string, database: string, user?: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  if (user) u.username = user;
-  return u.toString();
-}
-
 async function setUp(adminUrl: string): Promise<string> {
-  const admin = await connect(adminUrl);
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN CREATE ROLE ${ROLE} LOGIN; END IF; END $$`);
-  await admin.end();
-  const db = await connect(withDatabase(adminUrl, DATABASE));
-  await db.query('SET client_min_messages = warning');
-  await db.query('CREATE EXTENSION pg_durable CASCADE');
-  await db.query(`SELECT df.grant_usage('${ROLE}')`);
-  await db.query(`GRANT CREATE ON SCHEMA public TO ${ROLE}`);
+  const { adminDb, userDb: userUrl } = await createAppDatabase(adminUrl, DATABASE, ROLE);
+  const db = await connect(adminDb);
   await db.query(`ALTER ROLE ${ROLE} IN DATABASE ${DATABASE} SET pg_durable.loop_min_interval = '0.2'`);
   await db.end();
-  const userUrl = withDatabase(adminUrl, DATABASE, ROLE);
   const user = await connect(userUrl);
   await user.query(`
     CREATE TABLE documents (id int PRIMARY KEY, body text NOT NULL, processed boolean NOT NULL DEFAULT false);

@@ -1,24 +1,25 @@
 // What the engine knows about one instance while it works on it: its immutable graph,
 // label and variables (cached per session), and its named results (read per step).
 import type { Db } from './db.js';
-import { type NodeRow, loadInstance, loadNodes, loadResults } from './store.js';
+import { loadInstance, loadNodes, loadResults } from './store.js';
+import type { FlatNode } from '../graph/flatten.js';
 import { parseLossless, type Json } from '../json/lossless.js';
 import type { TemplateContext } from '../template/substitute.js';
 
 export class InstanceInfo {
-  private readonly nodes = new Map<number, NodeRow>();
+  private readonly nodes = new Map<number, FlatNode>();
 
   constructor(
     readonly id: string,
     readonly label: string | null,
     readonly owner: string,
     readonly vars: Record<string, string>,
-    nodeRows: NodeRow[],
+    graph: FlatNode[],
   ) {
-    for (const n of nodeRows) this.nodes.set(n.id, n);
+    for (const n of graph) this.nodes.set(n.id, n);
   }
 
-  node(id: number): NodeRow {
+  node(id: number): FlatNode {
     const n = this.nodes.get(id);
     if (!n) throw new Error(`instance ${this.id} has no node ${id}`);
     return n;

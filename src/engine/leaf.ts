@@ -1,6 +1,6 @@
 // What a claimed leaf activation does when a worker runs it.
 import type { Db } from './db.js';
-import type { NodeRow } from './store.js';
+import type { FlatNode } from '../graph/flatten.js';
 import type { InstanceInfo } from './instance.js';
 import { broke, completed, failed, type Outcome } from './outcome.js';
 import { messageOf, runSqlStep } from './sql-step.js';
@@ -8,7 +8,7 @@ import { readBreakQuery, readSignalQuery, readSleepSeconds } from '../graph/quer
 import { substituteRaw, substituteSql } from '../template/substitute.js';
 import { parseLossless } from '../json/lossless.js';
 
-export function runLeaf(db: Db, inst: InstanceInfo, node: NodeRow, memo: Record<string, unknown>, now: Date): Outcome {
+export function runLeaf(db: Db, inst: InstanceInfo, node: FlatNode, memo: Record<string, unknown>, now: Date): Outcome {
   try {
     switch (node.node_type) {
       case 'SQL': {

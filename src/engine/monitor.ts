@@ -1,30 +1,14 @@
 // Monitoring that needs the engine's own logic: df.instance_nodes (inferred statuses) and
 // df.explain (the tree of an instance, an envelope, a DSL expression or one statement).
 import { stmt, type Db } from './db.js';
-import { type NodeRow, loadNodes } from './store.js';
+import { loadNodes } from './store.js';
 import type { FlatNode } from '../graph/flatten.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
-import type { NodeType, RetryPolicy } from '../graph/envelope.js';
 import { inferStatuses, type PhysicalStatus } from '../explain/status.js';
 import { renderExplain, renderMermaid } from '../explain/render.js';
 import type { InstanceStatus, NodeDisplayStatus } from '../explain/labels.js';
 import { lexSql } from '../template/lexer.js';
-
-export function toFlatNode(n: NodeRow): FlatNode {
-  return {
-    id: n.id,
-    parent: n.parent_node,
-    node_type: n.node_type as NodeType,
-    query: n.query,
-    result_name: n.result_name,
-    left_node: n.left_node,
-    right_node: n.right_node,
-    condition_node: n.condition_node,
-    extra_nodes: n.extra_nodes ?? [],
-    retry: n.retry === null ? null : (JSON.parse(n.retry) as RetryPolicy),
-  };
-}
 
 const nodeDetailsStmt = stmt(
   `SELECT id, status, result::text AS result, status_details::text AS status_details, updated_at::text AS updated_at
@@ -41,7 +25,7 @@ interface NodeDetails {
 }
 
 function liveNodes(db: Db, id: string): { flat: FlatNode[]; details: NodeDetails[]; statuses: Map<number, PhysicalStatus> } {
-  const flat = loadNodes(db, id).map(toFlatNode);
+  const flat = loadNodes(db, id);
   const details = db.query(nodeDetailsStmt, [id]) as unknown as NodeDetails[];
   return { flat, details, statuses: new Map(details.map((d) => [d.id, d.status])) };
 }

@@ -2,6 +2,7 @@
 // Values are always bound as parameters; JSON travels as text so numbers stay exact.
 import { type Db, stmt } from './db.js';
 import { CLAIM_LOCK_CLASS, INSTANCE_KEY_SQL, INSTANCE_LOCK_CLASS } from './locks.js';
+import type { FlatNode } from '../graph/flatten.js';
 
 export interface ActivationRow {
   id: string;
@@ -22,18 +23,6 @@ export interface InstanceRow {
   submitted_by: string;
 }
 
-export interface NodeRow {
-  id: number;
-  parent_node: number | null;
-  node_type: string;
-  query: string | null;
-  result_name: string | null;
-  left_node: number | null;
-  right_node: number | null;
-  condition_node: number | null;
-  extra_nodes: number[];
-  retry: string | null;
-}
 
 const ACTIVATION_COLUMNS = `a.id::text AS id, a.instance_id, a.node_id, a.parent_id::text AS parent_id, a.slot, a.leaf,
   a.attempt, a.memo::text AS memo`;
@@ -92,13 +81,14 @@ export function loadInstance(db: Db, id: string): InstanceRow | null {
 }
 
 const nodesStmt = stmt(
-  `SELECT id, parent_node, node_type, query, result_name, left_node, right_node, condition_node,
-          extra_nodes, retry::text AS retry
+  `SELECT id, parent_node AS parent, node_type, query, result_name, left_node, right_node, condition_node,
+          extra_nodes, retry
    FROM df.nodes WHERE instance_id = $1 ORDER BY id`,
   'text',
 );
-export function loadNodes(db: Db, instanceId: string): NodeRow[] {
-  return db.query(nodesStmt, [instanceId]) as unknown as NodeRow[];
+/** The static graph of an instance, as df.start flattened it. */
+export function loadNodes(db: Db, instanceId: string): FlatNode[] {
+  return db.query(nodesStmt, [instanceId]) as unknown as FlatNode[];
 }
 
 const resultsStmt = stmt(`SELECT name, value::text AS value FROM df.results WHERE instance_id = $1`, 'text');

@@ -7,7 +7,6 @@ import { Checkpoint } from './checkpoint.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
 import * as store from './store.js';
-import type { RetryPolicy } from '../graph/envelope.js';
 
 export interface WorkOptions {
   maxSeconds: number;
@@ -86,7 +85,7 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
     }
     const cp = new Checkpoint(db, inst, session.clock.now(), session.nextId);
     if (fresh.status === 'pending') cp.setInstanceStatus('running');
-    const retry = node.retry === null ? null : (JSON.parse(node.retry) as RetryPolicy);
+    const retry = node.retry;
     if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
       const delay = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
       cp.reschedule(act, new Date(cp.now.getTime() + delay * 1000), act.attempt + 1, outcome.error);
