@@ -11,6 +11,46 @@ using v8::Value;
 
 namespace plv8c {
 
+ErrorData *copy_error() {
+  MemoryContext parent = CurrentMemoryContext;
+  MemoryContext cxt = AllocSetContextCreate(parent, "plv8 error", ALLOCSET_SMALL_SIZES);
+  MemoryContextSwitchTo(cxt);
+  ErrorData *e = CopyErrorData();  // e->assoc_context = cxt
+  MemoryContextSwitchTo(parent);
+  return e;
+}
+
+static char *dup_or_null(const char *s) { return s ? pstrdup(s) : nullptr; }
+
+ErrorData *copy_error_to(const ErrorData *e, MemoryContext parent) {
+  MemoryContext cxt = AllocSetContextCreate(parent, "plv8 error", ALLOCSET_SMALL_SIZES);
+  MemoryContext old = MemoryContextSwitchTo(cxt);
+  ErrorData *c = static_cast<ErrorData *>(palloc(sizeof(ErrorData)));
+  *c = *e;
+  c->filename = dup_or_null(e->filename);
+  c->funcname = dup_or_null(e->funcname);
+  c->domain = dup_or_null(e->domain);
+  c->context_domain = dup_or_null(e->context_domain);
+  c->message = dup_or_null(e->message);
+  c->detail = dup_or_null(e->detail);
+  c->detail_log = dup_or_null(e->detail_log);
+  c->hint = dup_or_null(e->hint);
+  c->context = dup_or_null(e->context);
+  c->backtrace = dup_or_null(e->backtrace);
+  c->message_id = dup_or_null(e->message_id);
+  c->schema_name = dup_or_null(e->schema_name);
+  c->table_name = dup_or_null(e->table_name);
+  c->column_name = dup_or_null(e->column_name);
+  c->datatype_name = dup_or_null(e->datatype_name);
+  c->constraint_name = dup_or_null(e->constraint_name);
+  c->internalquery = dup_or_null(e->internalquery);
+  c->assoc_context = cxt;
+  MemoryContextSwitchTo(old);
+  return c;
+}
+
+void free_error(ErrorData *e) { MemoryContextDelete(e->assoc_context); }
+
 ErrorData *in_subxact_raw(void (*f)(void *, MemoryContext), void *arg) {
   MemoryContext cxt = CurrentMemoryContext;
   ResourceOwner owner = CurrentResourceOwner;
@@ -20,11 +60,14 @@ ErrorData *in_subxact_raw(void (*f)(void *, MemoryContext), void *arg) {
   PG_TRY();
   {
     scratch = AllocSetContextCreate(cxt, "plv8 statement", ALLOCSET_DEFAULT_SIZES);
+    // Everything, the subtransaction machinery included, allocates in scratch: `cxt` (the
+    // SPI procedure context) lives as long as the whole plv8 call.
+    MemoryContextSwitchTo(scratch);
     BeginInternalSubTransaction(NULL);
     started = true;
     MemoryContextSwitchTo(scratch);
     f(arg, scratch);
-    MemoryContextSwitchTo(cxt);
+    MemoryContextSwitchTo(scratch);
     ReleaseCurrentSubTransaction();
     started = false;
     MemoryContextSwitchTo(cxt);
@@ -33,9 +76,12 @@ ErrorData *in_subxact_raw(void (*f)(void *, MemoryContext), void *arg) {
   PG_CATCH();
   {
     MemoryContextSwitchTo(cxt);
-    err = CopyErrorData();
+    err = copy_error();
     FlushErrorState();
-    if (started) RollbackAndReleaseCurrentSubTransaction();
+    if (started) {
+      MemoryContextSwitchTo(scratch);
+      RollbackAndReleaseCurrentSubTransaction();
+    }
     MemoryContextSwitchTo(cxt);
     CurrentResourceOwner = owner;
   }
@@ -74,6 +120,7 @@ void PgError::throw_js(Isolate *iso, ErrorData *e) {
   if (is_cancel(e->sqlerrcode)) {
     // Not catchable by JavaScript: the statement must end, as PostgreSQL asked.
     remember_stop_error(e);
+    free_error(e);
     force_termination(iso);
     return;
   }
@@ -88,6 +135,7 @@ void PgError::throw_js(Isolate *iso, ErrorData *e) {
   set_str(iso, ctx, o, "table_name", e->table_name);
   set_str(iso, ctx, o, "column_name", e->column_name);
   set_str(iso, ctx, o, "constraint_name", e->constraint_name);
+  free_error(e);
   iso->ThrowException(ex);
 }
 

@@ -26,7 +26,8 @@ namespace plv8c {
 static Isolate *the_isolate = nullptr;
 static size_t heap_limit_bytes = 0;
 static volatile bool heap_limit_hit = false;
-static ErrorData *stop_error = nullptr;  // in TopMemoryContext
+static ErrorData *stop_error = nullptr;  // copy_error_to(…, TopMemoryContext)
+static ErrorData *raised_error = nullptr;  // the stop error last re-raised, freed with the next
 // Never destroyed: a static destructor at process exit would race the watchdog thread.
 static auto *contexts = new std::unordered_map<Oid, Global<Context>>();
 
@@ -59,7 +60,7 @@ JsEntry::JsEntry(Isolate *iso) : iso_(iso) {
     // A fresh outermost call: nothing left over from an earlier one may stop it.
     heap_limit_hit = false;
     if (stop_error != nullptr) {
-      FreeErrorData(stop_error);
+      free_error(stop_error);
       stop_error = nullptr;
     }
     wd_cv->notify_one();
@@ -132,22 +133,8 @@ MaybeLocal<Context> role_context(Isolate *iso, Oid role) {
 }
 
 void remember_stop_error(ErrorData *e) {
-  MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-  ErrorData *copy = static_cast<ErrorData *>(palloc(sizeof(ErrorData)));
-  *copy = *e;
-  // The strings stay in e's context; copy the ones ereport needs.
-  copy->message = e->message ? pstrdup(e->message) : nullptr;
-  copy->detail = e->detail ? pstrdup(e->detail) : nullptr;
-  copy->hint = e->hint ? pstrdup(e->hint) : nullptr;
-  copy->context = e->context ? pstrdup(e->context) : nullptr;
-  copy->detail_log = nullptr;
-  copy->internalquery = nullptr;
-  copy->schema_name = copy->table_name = copy->column_name = nullptr;
-  copy->datatype_name = copy->constraint_name = nullptr;
-  copy->backtrace = nullptr;
-  copy->assoc_context = TopMemoryContext;
-  MemoryContextSwitchTo(old);
-  if (stop_error != nullptr) FreeErrorData(stop_error);
+  ErrorData *copy = copy_error_to(e, TopMemoryContext);
+  if (stop_error != nullptr) free_error(stop_error);
   stop_error = copy;
 }
 
@@ -176,12 +163,13 @@ void raise_for_stop(Stop why) {
                     errhint("Use less memory in JavaScript, or raise plv8.memory_limit (it "
                             "applies to new sessions).")));
   if (why == Stop::Stored && stop_error != nullptr) {
-    ErrorData *e = stop_error;
+    if (raised_error != nullptr) free_error(raised_error);
+    raised_error = stop_error;  // ReThrowError copies it; freed when the next one is raised
     stop_error = nullptr;
-    ReThrowError(e);
+    ReThrowError(raised_error);
   }
   if (stop_error != nullptr) {
-    FreeErrorData(stop_error);
+    free_error(stop_error);
     stop_error = nullptr;
   }
   CHECK_FOR_INTERRUPTS();

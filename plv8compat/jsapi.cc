@@ -17,21 +17,6 @@ using v8::Value;
 
 namespace plv8c {
 
-// pg_guard with a scratch memory context for f's allocations, deleted afterwards.
-template <typename F>
-static ErrorData *pg_guard_scratch(F &&f) {
-  MemoryContext old = CurrentMemoryContext;
-  MemoryContext scratch = nullptr;
-  ErrorData *err = pg_guard([&] {
-    scratch = AllocSetContextCreate(old, "plv8 call", ALLOCSET_SMALL_SIZES);
-    MemoryContextSwitchTo(scratch);
-    f();
-  });
-  MemoryContextSwitchTo(old);
-  if (scratch != nullptr) MemoryContextDelete(scratch);
-  return err;
-}
-
 static bool valid_level(int level) {
   switch (level) {
     case DEBUG5: case DEBUG4: case DEBUG3: case DEBUG2: case DEBUG1:
@@ -91,13 +76,15 @@ static void js_quote_ident(const FunctionCallbackInfo<Value> &info) { quote(info
 
 static void js_commit(const FunctionCallbackInfo<Value> &info) {
   if (refuse_when_stopping(info.GetIsolate())) return;
-  ErrorData *err = pg_guard([] { SPI_commit(); });
+  // The commit allocates in the current memory context (e.g. PostgreSQL 15's
+  // RecordTransactionCommit → pgstat_get_transactional_drops, never freed): a scratch one.
+  ErrorData *err = pg_guard_scratch([] { SPI_commit(); });
   if (err) PgError::throw_js(info.GetIsolate(), err);
 }
 
 static void js_rollback(const FunctionCallbackInfo<Value> &info) {
   if (refuse_when_stopping(info.GetIsolate())) return;
-  ErrorData *err = pg_guard([] { SPI_rollback(); });
+  ErrorData *err = pg_guard_scratch([] { SPI_rollback(); });
   if (err) PgError::throw_js(info.GetIsolate(), err);
 }
 

@@ -39,8 +39,16 @@ extern int memory_limit_mb;
 
 // ---------------------------------------------------------------- errors (errors.cc)
 
+// The current error (in PG_CATCH), copied into a memory context of its own, a child of the
+// current one. Release it with free_error: PostgreSQL 15's FreeErrorData misses some of the
+// strings CopyErrorData makes (filename, funcname, …), which accumulate over a long call.
+ErrorData *copy_error();
+// A deep copy of `e` in a memory context of its own under `parent`.
+ErrorData *copy_error_to(const ErrorData *e, MemoryContext parent);
+void free_error(ErrorData *e);
+
 // Runs f() and catches any PostgreSQL error it raises: returns nullptr on success, else a
-// copy of the error (in the memory context current at entry). f must not create C++ objects
+// copy of the error (copy_error, under the memory context current at entry). f must not create C++ objects
 // with destructors (HandleScope, TryCatch, std::string…): a longjmp skips them.
 template <typename F>
 ErrorData *pg_guard(F &&f) {
@@ -51,16 +59,37 @@ ErrorData *pg_guard(F &&f) {
   PG_CATCH();
   {
     MemoryContextSwitchTo(cxt);
-    err = CopyErrorData();
+    err = copy_error();
     FlushErrorState();
   }
   PG_END_TRY();
   return err;
 }
 
+// pg_guard with a scratch memory context current while f runs, deleted afterwards (both
+// ways). For transaction control (commit, rollback, subtransaction begin / release): it may
+// allocate in the current memory context, which during a plv8 call is the SPI procedure
+// context that lives as long as the whole call.
+template <typename F>
+ErrorData *pg_guard_scratch(F &&f) {
+  MemoryContext old = CurrentMemoryContext;
+  MemoryContext scratch = nullptr;
+  ErrorData *err = pg_guard([&] {
+    scratch = AllocSetContextCreate(old, "plv8 call", ALLOCSET_SMALL_SIZES);
+    MemoryContextSwitchTo(scratch);
+    f();
+  });
+  MemoryContextSwitchTo(old);
+  if (scratch != nullptr) MemoryContextDelete(scratch);
+  return err;
+}
+
 // Runs f(scratch) inside an internal subtransaction, like plv8 does around each statement:
 // on a PostgreSQL error the subtransaction is rolled back and the error returned.
-// `scratch` is a memory context deleted when the call ends (both ways).
+// `scratch` is a memory context deleted when the call ends (both ways). SPI functions that
+// run a query return with CurrentMemoryContext set to the SPI procedure context (which lives
+// as long as the whole plv8 call): f must switch back to `scratch` after each of them, or
+// what it allocates afterwards accumulates for the rest of the call.
 ErrorData *in_subxact_raw(void (*f)(void *arg, MemoryContext scratch), void *arg);
 template <typename F>
 ErrorData *in_subxact(F &&f) {
@@ -73,6 +102,7 @@ class PgError {
  public:
   // Throws `e` as a JS exception (Error with sqlerrcode/detail/hint/context). A cancel or
   // termination error is not catchable: it terminates JS and is re-raised when C regains control.
+  // Frees `e` (it was copied into a context that may outlive many statements).
   static void throw_js(v8::Isolate *iso, ErrorData *e);
   static bool is_cancel(int sqlerrcode);
 };

@@ -94,9 +94,15 @@ static SPIPlanPtr prepare_inferred(const char *sql, int nargs, MemoryContext scr
   vp->n = nargs < 0 ? 0 : nargs;
   vp->types = static_cast<Oid *>(palloc0(sizeof(Oid) * (vp->n + 1)));
   SPIPlanPtr plan = SPI_prepare_params(sql, var_param_setup, vp, 0);
+  MemoryContextSwitchTo(scratch);  // SPI calls return in the SPI procedure context
   if (plan == nullptr)
     elog(ERROR, "could not prepare the statement: %s", SPI_result_code_string(SPI_result));
+  // The plan and its CachedPlanSources (SPI puts those directly under the SPI procedure
+  // context, which lives as long as the whole call) go with `scratch`, even on error.
   MemoryContextSetParent(plan->plancxt, scratch);
+  for (int i = 0; i < list_length(plan->plancache_list); i++)
+    CachedPlanSetParentContext(static_cast<CachedPlanSource *>(list_nth(plan->plancache_list, i)),
+                               scratch);
   if (nargs >= 0 && vp->n > nargs)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_PARAMETER),
                     errmsg("the statement uses $%d but %d argument(s) were given", vp->n, nargs),
@@ -120,6 +126,7 @@ void js_execute(const FunctionCallbackInfo<Value> &info) {
     if (nargs == 0) {
       // One-shot: several statements may follow each other, later ones using earlier DDL.
       int rc = SPI_execute(text, false, 0);
+      MemoryContextSwitchTo(scratch);
       if (rc < 0) elog(ERROR, "could not run the statement: %s", SPI_result_code_string(rc));
       result = spi_result(iso, ctx);
       return;
@@ -138,6 +145,7 @@ void js_execute(const FunctionCallbackInfo<Value> &info) {
                             &p->isnull);
     }
     int rc = SPI_execute_plan_with_paramlist(plan, pl, false, 0);
+    MemoryContextSwitchTo(scratch);
     if (rc < 0) elog(ERROR, "could not run the statement: %s", SPI_result_code_string(rc));
     result = spi_result(iso, ctx);
     SPI_freeplan(plan);
@@ -163,7 +171,7 @@ static void js_plan_execute(const FunctionCallbackInfo<Value> &info) {
     return throw_error(iso, "the plan expects %d argument(s), %u were given", p->nargs,
                        args->Length());
   Local<Value> result;
-  ErrorData *err = in_subxact([&](MemoryContext) {
+  ErrorData *err = in_subxact([&](MemoryContext scratch) {
     CHECK_FOR_INTERRUPTS();
     Datum *values = static_cast<Datum *>(palloc0(sizeof(Datum) * (p->nargs + 1)));
     char *nulls = static_cast<char *>(palloc0(p->nargs + 1));
@@ -174,6 +182,7 @@ static void js_plan_execute(const FunctionCallbackInfo<Value> &info) {
       nulls[i] = isnull ? 'n' : ' ';
     }
     int rc = SPI_execute_plan(p->plan, values, nulls, false, 0);
+    MemoryContextSwitchTo(scratch);
     if (rc < 0) elog(ERROR, "could not run the plan: %s", SPI_result_code_string(rc));
     result = spi_result(iso, ctx);
   });
@@ -237,6 +246,7 @@ void js_prepare(const FunctionCallbackInfo<Value> &info) {
         if (!OidIsValid(types[i])) types[i] = TEXTOID;
     }
     SPIPlanPtr plan = SPI_prepare(text, n, types);
+    MemoryContextSwitchTo(scratch);
     if (plan == nullptr)
       elog(ERROR, "could not prepare the statement: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "could not keep the prepared plan");
@@ -268,21 +278,21 @@ void js_subtransaction(const FunctionCallbackInfo<Value> &info) {
     MemoryContextSwitchTo(cxt);
     CurrentResourceOwner = owner;
   };
-  ErrorData *err = pg_guard([] { BeginInternalSubTransaction(NULL); });
+  ErrorData *err = pg_guard_scratch([] { BeginInternalSubTransaction(NULL); });
   restore();
   if (err) return PgError::throw_js(iso, err);
   v8::TryCatch tc(iso);
   Local<Value> result;
   bool ok = fn->Call(ctx, v8::Undefined(iso), 0, nullptr).ToLocal(&result);
   if (!ok) {
-    err = pg_guard([] { RollbackAndReleaseCurrentSubTransaction(); });
+    err = pg_guard_scratch([] { RollbackAndReleaseCurrentSubTransaction(); });
     restore();
     if (was_terminated(iso, tc)) return;  // termination keeps unwinding
     if (err) return PgError::throw_js(iso, err);
     tc.ReThrow();
     return;
   }
-  err = pg_guard([] { ReleaseCurrentSubTransaction(); });
+  err = pg_guard_scratch([] { ReleaseCurrentSubTransaction(); });
   restore();
   if (err) return PgError::throw_js(iso, err);
   info.GetReturnValue().Set(result);
