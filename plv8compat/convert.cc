@@ -20,9 +20,6 @@ using v8::Value;
 
 namespace plv8c {
 
-static const double kPgEpochMs = 946684800000.0;  // 2000-01-01 in Unix milliseconds
-static const double kMsPerDay = 86400000.0;
-
 Local<v8::String> js_string(Isolate *iso, const char *s, int len) {
   Local<v8::String> out;
   if (!v8::String::NewFromUtf8(iso, s, v8::NewStringType::kNormal, len).ToLocal(&out))

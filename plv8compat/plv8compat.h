@@ -34,6 +34,10 @@ extern "C" {
 
 namespace plv8c {
 
+// PostgreSQL counts dates and timestamps from 2000-01-01; JavaScript from 1970-01-01.
+constexpr double kPgEpochMs = 946684800000.0;
+constexpr double kMsPerDay = 86400000.0;
+
 // ---------------------------------------------------------------- settings (module.cc)
 extern int memory_limit_mb;
 

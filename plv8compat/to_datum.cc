@@ -19,9 +19,6 @@ using v8::Value;
 
 namespace plv8c {
 
-static const double kPgEpochMs = 946684800000.0;  // 2000-01-01 in Unix milliseconds
-static const double kMsPerDay = 86400000.0;
-
 // Any type through its text input function: v8::String(value), then the type's input.
 static Datum via_text(Isolate *iso, Local<Context> ctx, Local<Value> v, TypeInfo *t,
                       int32 typmod) {

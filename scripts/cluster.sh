@@ -13,9 +13,21 @@ data=$dir/data
 socket=$dir/socket
 log=$dir/server.log
 
-# PostgreSQL refuses to run as root: run the server tools as the postgres user then.
+# PostgreSQL refuses to run as root: run the server tools as the postgres user then
+# (from /, since the caller's working directory may be closed to that user).
 as_owner() {
-  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [[ $(id -u) == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# As root, a checkout can sit below folders the postgres user may not enter (a mktemp -d
+# folder is 0700): let it traverse them (o+x only; nothing becomes listable).
+open_path_for_postgres() {
+  [[ $(id -u) == 0 ]] || return 0
+  local p=$1
+  while [[ $p != / ]]; do
+    [[ -d $p ]] && ! runuser -u postgres -- test -x "$p" && chmod o+x "$p" && echo "cluster: allowed postgres to traverse $p"
+    p=$(dirname "$p")
+  done
 }
 
 running() { [[ -f $data/postmaster.pid ]] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
@@ -23,6 +35,7 @@ running() { [[ -f $data/postmaster.pid ]] && as_owner "$bin/pg_ctl" -D "$data" s
 create() {
   [[ -f $data/PG_VERSION ]] && return 0
   mkdir -p "$dir" "$socket"
+  open_path_for_postgres "$(dirname "$dir")"
   [[ $(id -u) == 0 ]] && chown postgres: "$dir" "$socket"
   as_owner "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=trust \
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
