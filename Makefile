@@ -39,7 +39,7 @@ typecheck:
 	npx tsc --noEmit
 
 test: cluster typecheck
-	npx vitest run
+	npx vitest run; status=$$?; node scripts/test-summary.mjs; exit $$status
 
 demo: cluster
 	node dist/cli.js demo

@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration files each use their own scratch database; two cores, so two at a time.
     maxWorkers: 2,
+    // The JSON report feeds scripts/test-summary.mjs (the plain closing line for CI).
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });

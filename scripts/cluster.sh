@@ -59,7 +59,8 @@ start() {
   # A crash can leave a postmaster.pid behind whose process is gone.
   rm -f "$data/postmaster.pid"
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "-p $port" start >/dev/null
-  psql -h "$socket" -p "$port" -U postgres -qAt -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' >/dev/null
+  PGOPTIONS='-c client_min_messages=warning' psql -h "$socket" -p "$port" -U postgres -qAt \
+    -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' >/dev/null
   echo "cluster: running on port $port, socket $socket"
 }
 
