@@ -85,6 +85,7 @@ export async function startLatency(url: string, user: pg.Client, admin: pg.Clien
 /** Runs `instances` × `steps` through one worker and reads that worker backend's anonymous memory. */
 export async function workerMemory(url: string, user: pg.Client, admin: pg.Client, instances: number, steps: number, checkpoints: number[]): Promise<{ steps: number; rssAnonKb: number }[]> {
   await clearInstances(admin);
+  await user.query('UPDATE counters SET n = 0');
   const pool = new WorkerPool({ url, workers: 1, callSeconds: 600, idlePollMs: 10 });
   await pool.start();
   const out: { steps: number; rssAnonKb: number }[] = [];
@@ -92,8 +93,9 @@ export async function workerMemory(url: string, user: pg.Client, admin: pg.Clien
     const [pid] = pool.pids();
     await startChains(user, instances, steps);
     for (const target of checkpoints) {
+      // Every step adds one to a counter: their sum is the number of steps done.
       await waitUntil(async () => {
-        const { rows } = await user.query(`SELECT count(*)::int AS n FROM df.nodes WHERE status = 'completed' AND node_type = 'SQL'`);
+        const { rows } = await user.query(`SELECT coalesce(sum(n), 0)::int AS n FROM counters`);
         return rows[0].n >= target;
       }, 900_000, 250);
       out.push({ steps: target, rssAnonKb: rssAnonKb(pid) });

@@ -1,27 +1,35 @@
 // What the engine knows about one instance while it works on it: its immutable graph,
-// label and variables (cached per session), and its named results (read per step).
+// label and variables (cached per session, nodes read as they are needed), and its named
+// results (read per step). Both caches are bounded, so a worker's memory stays flat
+// whatever the number and size of the instances it serves.
 import type { Db } from './db.js';
-import { loadInstance, loadNodes, loadResults } from './store.js';
+import { loadInstance, loadNode, loadResults } from './store.js';
 import type { FlatNode } from '../graph/flatten.js';
 import { parseLossless, type Json } from '../json/lossless.js';
 import type { TemplateContext } from '../template/substitute.js';
+
+const MAX_NODES_PER_INSTANCE = 256;
+const MAX_INSTANCES = 200;
 
 export class InstanceInfo {
   private readonly nodes = new Map<number, FlatNode>();
 
   constructor(
+    private readonly db: Db,
     readonly id: string,
     readonly label: string | null,
     readonly owner: string,
     readonly vars: Record<string, string>,
-    graph: FlatNode[],
-  ) {
-    for (const n of graph) this.nodes.set(n.id, n);
-  }
+  ) {}
 
   node(id: number): FlatNode {
-    const n = this.nodes.get(id);
-    if (!n) throw new Error(`instance ${this.id} has no node ${id}`);
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = loadNode(this.db, this.id, id) ?? undefined;
+      if (!n) throw new Error(`instance ${this.id} has no node ${id}`);
+      if (this.nodes.size >= MAX_NODES_PER_INSTANCE) this.nodes.clear();
+      this.nodes.set(id, n);
+    }
     return n;
   }
 
@@ -35,20 +43,21 @@ export class InstanceInfo {
   }
 }
 
-const MAX_CACHED = 500;
-
-/** Graphs never change after df.start, so a session caches them. */
+/** Least recently used instances first out. */
 export class InstanceCache {
   private readonly cache = new Map<string, InstanceInfo>();
 
   get(db: Db, id: string): InstanceInfo | null {
     const hit = this.cache.get(id);
-    if (hit) return hit;
+    if (hit) {
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit;
+    }
     const row = loadInstance(db, id);
     if (!row) return null;
-    const vars = JSON.parse(row.vars) as Record<string, string>;
-    const info = new InstanceInfo(row.id, row.label, row.submitted_by, vars, loadNodes(db, id));
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    const info = new InstanceInfo(db, row.id, row.label, row.submitted_by, JSON.parse(row.vars) as Record<string, string>);
+    if (this.cache.size >= MAX_INSTANCES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(id, info);
     return info;
   }

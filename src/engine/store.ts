@@ -80,12 +80,16 @@ export function loadInstance(db: Db, id: string): InstanceRow | null {
   return rows.length ? (rows[0] as unknown as InstanceRow) : null;
 }
 
-const nodesStmt = stmt(
-  `SELECT id, parent_node AS parent, node_type, query, result_name, left_node, right_node, condition_node,
-          extra_nodes, retry
-   FROM df.nodes WHERE instance_id = $1 ORDER BY id`,
-  'text',
-);
+const NODE_COLUMNS = `id, parent_node AS parent, node_type, query, result_name, left_node, right_node, condition_node,
+  extra_nodes, retry`;
+
+const nodesStmt = stmt(`SELECT ${NODE_COLUMNS} FROM df.nodes WHERE instance_id = $1 ORDER BY id`, 'text');
+const nodeStmt = stmt(`SELECT ${NODE_COLUMNS} FROM df.nodes WHERE instance_id = $1 AND id = $2`, 'text', 'int4');
+export function loadNode(db: Db, instanceId: string, id: number): FlatNode | null {
+  const rows = db.query(nodeStmt, [instanceId, id]);
+  return rows.length ? (rows[0] as unknown as FlatNode) : null;
+}
+
 /** The static graph of an instance, as df.start flattened it. */
 export function loadNodes(db: Db, instanceId: string): FlatNode[] {
   return db.query(nodesStmt, [instanceId]) as unknown as FlatNode[];
