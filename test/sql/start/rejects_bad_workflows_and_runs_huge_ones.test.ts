@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineFixture, type EngineFixture } from '../../support/engine.js';
+import { awaitWorkflow } from '../../support/workflow.js';
+
+let fx: EngineFixture;
+beforeAll(async () => {
+  fx = await engineFixture('start_bad_huge');
+  await fx.user.query('CREATE TABLE hits (leaf int)');
+});
+afterAll(async () => fx?.close());
+
+interface Env {
+  node_type: string;
+  left_node?: Env;
+  right_node?: Env;
+  query?: string;
+}
+
+/** A balanced tree of THEN nodes over `leaves` SQL steps: 2 × leaves − 1 nodes, depth ~log2. */
+function balanced(from: number, to: number): Env {
+  if (from === to) return { node_type: 'SQL', query: `INSERT INTO hits VALUES (${from})` };
+  const mid = Math.floor((from + to) / 2);
+  return { node_type: 'THEN', left_node: balanced(from, mid), right_node: balanced(mid + 1, to) };
+}
+
+function chain(depth: number): Env {
+  let env: Env = { node_type: 'SQL', query: 'SELECT 1' };
+  for (let i = 1; i < depth; i++) env = { node_type: 'THEN', left_node: env, right_node: { node_type: 'SQL', query: 'SELECT 1' } };
+  return env;
+}
+
+async function instances(): Promise<number> {
+  return fx.value<number>('SELECT count(*)::int FROM df.instances');
+}
+
+describe('df.start with bad input', () => {
+  it.each([
+    ['an unknown node type', '{"node_type":"X","query":"SELECT 1"}', "Unknown node_type 'X'"],
+    ['a malformed envelope', '{"node_type":"SQL", "query": ', 'invalid workflow envelope'],
+    ['a THEN without children', '{"node_type":"THEN"}', 'THEN node requires left_node'],
+    ['a bad result name', '{"node_type":"SQL","query":"SELECT 1","result_name":"1; DROP"}', 'result_name must match'],
+    ['an unfinished ?> expression', null, 'incomplete ?> expression: add !> else-branch'],
+  ])('rejects %s with a clear error and creates nothing', async (_, envelope, message) => {
+    const before = await instances();
+    const sql = envelope === null ? `SELECT df.start('SELECT true' ?> 'SELECT 1')` : `SELECT df.start($1)`;
+    await expect(fx.user.query(sql, envelope === null ? [] : [envelope])).rejects.toThrow(message);
+    expect(await instances()).toBe(before);
+  });
+
+  it('rejects more than 10,000 nodes and more than 256 levels, naming the limit', async () => {
+    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(balanced(1, 5001))])).rejects.toThrow(
+      'workflow has 10001 nodes, more than the limit of 10000',
+    );
+    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(chain(257))])).rejects.toThrow(
+      'exceeds the limit of 256',
+    );
+    expect(await instances()).toBe(0);
+  });
+
+  it('rejects an unknown transaction mode and another database', async () => {
+    await expect(fx.user.query(`SELECT df.start('SELECT 1', NULL, NULL, 'sometimes')`)).rejects.toThrow(
+      "invalid transaction_mode 'sometimes'",
+    );
+    await expect(fx.user.query(`SELECT df.start('SELECT 1', NULL, 'elsewhere')`)).rejects.toThrow(
+      "starting a workflow in another database ('elsewhere') is not supported",
+    );
+  });
+});
+
+describe('df.start with a graph at the limits', () => {
+  it('builds, starts and runs 9,999 nodes (5,000 steps), each step once', { timeout: 240_000 }, async () => {
+    const envelope = JSON.stringify(balanced(1, 5000));
+    const id = await fx.value<string>('SELECT df.start($1)', [envelope]);
+    expect(await fx.value('SELECT count(*)::int FROM df.nodes WHERE instance_id = $1', [id])).toBe(9999);
+    await fx.startWorkers(2);
+    const done = await awaitWorkflow(fx, id, 220);
+    expect(done.status).toBe('completed');
+    expect(await fx.value('SELECT count(DISTINCT leaf)::int FROM hits')).toBe(5000);
+    expect(await fx.value('SELECT count(*)::int FROM hits')).toBe(5000);
+  });
+
+  it('runs a 256-level chain', async () => {
+    const done = await awaitWorkflow(fx, await fx.value<string>('SELECT df.start($1)', [JSON.stringify(chain(256))]), 60);
+    expect(done.status).toBe('completed');
+  });
+});
