@@ -1,10 +1,9 @@
 // The state machine. A Checkpoint collects every change one step causes (activations
-// spawned, settled, rescheduled; node statuses; named results; the instance's status) and
-// writes them at the end, in the same transaction as the step's own effects.
-import type { Db } from './db.js';
+// spawned, settled, rescheduled; node statuses; named results; the instance's status); the
+// worker writes them in one statement, in the same transaction as the step's own effects.
 import { completed, failed, type Outcome, BREAK_OUTSIDE_LOOP } from './outcome.js';
-import type { InstanceInfo } from './instance.js';
-import * as store from './store.js';
+import type { CheckpointWrites } from './store.js';
+import type { MachineReads } from './reads.js';
 import { spawnNode } from './spawn.js';
 import { parseLossless } from '../json/lossless.js';
 import { isTruthy } from '../values/truthiness.js';
@@ -39,8 +38,7 @@ export class Checkpoint {
   private instanceChange: { status: string; result: string | null; error: string | null } | null = null;
 
   constructor(
-    readonly db: Db,
-    readonly inst: InstanceInfo,
+    readonly reads: MachineReads,
     readonly now: Date,
     private readonly ids: () => string,
   ) {}
@@ -90,7 +88,7 @@ export class Checkpoint {
   }
 
   private recordNode(nodeId: number, out: Outcome): void {
-    const node = this.inst.node(nodeId);
+    const node = this.reads.node(nodeId);
     if (out.kind === 'failed') {
       this.nodeChanges.set(nodeId, { status: 'failed', result: JSON.stringify(out.error) });
       return;
@@ -107,7 +105,7 @@ export class Checkpoint {
 
   /** What a composite activation does when its child in `slot` settles; an outcome settles it too. */
   private advance(parent: Loaded, slot: string, out: Outcome): Outcome | null {
-    const node = this.inst.node(parent.node_id);
+    const node = this.reads.node(parent.node_id);
     switch (node.node_type) {
       case 'THEN':
         if (slot === 'left' && out.kind === 'completed') {
@@ -152,7 +150,7 @@ export class Checkpoint {
   private advanceLoop(parent: Loaded, slot: string, out: Outcome): Outcome | null {
     if (out.kind === 'failed') return out;
     if (out.kind === 'break') return completed(out.value);
-    const node = this.inst.node(parent.node_id);
+    const node = this.reads.node(parent.node_id);
     const memo = parent.memo as { iteration: number; started: number; last?: string };
     if (slot === 'body') {
       memo.last = out.result;
@@ -167,7 +165,7 @@ export class Checkpoint {
     if (memo.iteration >= MAX_LOOP_ITERATIONS) {
       return failed(`loop exceeded ${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations`);
     }
-    const notBefore = new Date(Math.max(this.now.getTime(), memo.started + loopMinIntervalMs(this.db)));
+    const notBefore = new Date(Math.max(this.now.getTime(), memo.started + this.reads.loopMinIntervalMs()));
     memo.iteration += 1;
     memo.started = notBefore.getTime();
     this.updates.set(parent.id, { memo });
@@ -180,7 +178,7 @@ export class Checkpoint {
     if (pending) return pending;
     let a = this.loaded.get(id);
     if (!a) {
-      const row = store.loadActivation(this.db, id);
+      const row = this.reads.activation(id);
       if (!row) throw new Error(`activation ${id} vanished while its child settled`);
       a = { id: row.id, node_id: row.node_id, parent_id: row.parent_id, slot: row.slot, memo: JSON.parse(row.memo) };
       this.loaded.set(id, a);
@@ -199,9 +197,8 @@ export class Checkpoint {
     for (const child of [...this.inserts.values()]) if (child.parent_id === id) this.remove(child.id);
   }
 
-  /** Writes everything collected, in one statement. */
-  flush(): void {
-    const { inst } = this;
+  /** Everything collected, as the one statement that records it wants it. */
+  writes(): CheckpointWrites {
     const inserts = [...this.inserts.values()].map((a) => ({
       id: a.id, node_id: a.node_id, parent_id: a.parent_id, slot: a.slot,
       leaf: a.leaf, wake_at: a.wake_at, attempt: a.attempt, memo: a.memo,
@@ -213,19 +210,15 @@ export class Checkpoint {
         `{"id":${id},"status":${JSON.stringify(c.status)},"result":${c.result ?? 'null'},"details":${c.details ?? 'null'}}`,
     );
     const results = [...this.results].map(([name, value]) => `{"name":${JSON.stringify(name)},"value":${value}}`);
-    store.writeCheckpoint(this.db, {
-      instanceId: inst.id,
-      owner: inst.owner,
+    return {
+      instanceId: this.reads.instanceId,
+      owner: this.reads.owner,
       inserts: JSON.stringify(inserts),
       updates: JSON.stringify(updates),
       deletes: [...this.deletes],
       nodes: `[${nodes.join(',')}]`,
       results: `[${results.join(',')}]`,
       instance: this.instanceChange,
-    });
+    };
   }
-}
-
-function loopMinIntervalMs(db: Db): number {
-  return store.loopMinIntervalSeconds(db) * 1000;
 }

@@ -4,14 +4,13 @@ import type { Checkpoint } from './checkpoint.js';
 import { readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds } from '../graph/queries.js';
 import { parseCron } from '../cron/parse.js';
 import { nextCronTime } from '../cron/next.js';
-import { takeBufferedSignal } from './store.js';
 import { isJsonObject, parseLossless } from '../json/lossless.js';
 
 const FOREVER = 'infinity';
 
 /** Starts node `nodeId` as child `slot` of activation `parentId`, not before `notBefore`. */
 export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | null, slot: string, notBefore: Date | null): void {
-  const node = cp.inst.node(nodeId);
+  const node = cp.reads.node(nodeId);
   const id = cp.newId();
   const start = notBefore && notBefore > cp.now ? notBefore : cp.now;
   const base = { id, node_id: nodeId, parent_id: parentId, slot, attempt: 1 };
@@ -31,7 +30,7 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
       return leaf(nextCronTime(parseCron(readScheduleQuery(node.query!).cron_expr), start));
     case 'SIGNAL': {
       const q = readSignalQuery(node.query!);
-      const buffered = takeBufferedSignal(cp.db, cp.inst.id, q.signal_name);
+      const buffered = cp.reads.takeBufferedSignal(q.signal_name);
       if (buffered !== null) return leaf(start, { signal: buffered });
       return leaf(q.timeout_seconds === null ? FOREVER : new Date(start.getTime() + q.timeout_seconds * 1000));
     }
@@ -61,9 +60,10 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
 
 /** df.if_rows: the named result exists and has at least one row. */
 function hasRows(cp: Checkpoint, name: string): boolean {
-  const pending = cp.pendingResult(name);
-  const value = pending !== undefined ? parseLossless(pending) : cp.inst.templateContext(cp.db, '$').results[name];
-  if (value === undefined || !isJsonObject(value)) return false;
+  const text = cp.pendingResult(name) ?? cp.reads.namedResult(name);
+  if (text === undefined) return false;
+  const value = parseLossless(text);
+  if (!isJsonObject(value)) return false;
   const rows = value.rows;
   return Array.isArray(rows) && rows.length > 0;
 }

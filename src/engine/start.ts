@@ -3,6 +3,8 @@
 import { stmt, type Db } from './db.js';
 import type { EngineSession } from './session.js';
 import { Checkpoint } from './checkpoint.js';
+import { databaseReads } from './reads.js';
+import { writeCheckpoint } from './store.js';
 import { spawnNode } from './spawn.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
@@ -51,9 +53,9 @@ export function start(session: EngineSession, fut: string, label: string | null,
   db.query(insertNodesStmt, [id, JSON.stringify(nodes)]);
   const inst = session.instances.get(db, id)!;
   session.clock.refresh(db);
-  const cp = new Checkpoint(db, inst, session.clock.now(), session.nextId);
+  const cp = new Checkpoint(databaseReads(db, inst), session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
-  cp.flush();
+  writeCheckpoint(db, cp.writes());
   return id;
 }
 

@@ -4,6 +4,7 @@
 import { stmt } from './db.js';
 import type { EngineSession } from './session.js';
 import { Checkpoint } from './checkpoint.js';
+import { databaseReads } from './reads.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
 import * as store from './store.js';
@@ -83,7 +84,7 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
       db.rollback();
       return false;
     }
-    const cp = new Checkpoint(db, inst, session.clock.now(), session.nextId);
+    const cp = new Checkpoint(databaseReads(db, inst), session.clock.now(), session.nextId);
     if (fresh.status === 'pending') cp.setInstanceStatus('running');
     const retry = node.retry;
     if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
@@ -92,7 +93,7 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
     } else {
       cp.settle(act, outcome);
     }
-    cp.flush();
+    store.writeCheckpoint(db, cp.writes());
     db.commit();
     return true;
   } catch (e) {
