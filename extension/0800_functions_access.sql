@@ -29,6 +29,7 @@ BEGIN
   EXECUTE format('GRANT SELECT, INSERT, UPDATE (memo, wake_at, attempt), DELETE ON df.activations TO %s%s', v_role, v_grant);
   EXECUTE format('GRANT SELECT, INSERT, DELETE ON df.signals TO %s%s', v_role, v_grant);
   EXECUTE format('GRANT SELECT, INSERT, UPDATE (value) ON df.results TO %s%s', v_role, v_grant);
+  EXECUTE format('GRANT SELECT, INSERT ON df.branch_results TO %s%s', v_role, v_grant);
   EXECUTE format('GRANT USAGE ON SEQUENCE df.activations_id_seq, df.signals_id_seq TO %s%s', v_role, v_grant);
   RAISE NOTICE 'pg_durable: granted usage to role %', p_role;
 END

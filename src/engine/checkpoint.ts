@@ -35,6 +35,7 @@ export class Checkpoint {
   private readonly loaded = new Map<string, Loaded>();
   private readonly nodeChanges = new Map<number, { status: string; result?: string; details?: string }>();
   private readonly results = new Map<string, string>();
+  private readonly branchResults: { activation_id: string; branch: number; value: string }[] = [];
   private instanceChange: { status: string; result: string | null; error: string | null } | null = null;
 
   constructor(
@@ -133,18 +134,25 @@ export class Checkpoint {
 
   private advanceJoin(parent: Loaded, slot: string, out: Outcome): Outcome | null {
     if (out.kind === 'break') return out; // exits the enclosing loop; other branches are dropped
-    const memo = parent.memo as { pending: number; results: (string | null)[]; errors: (string | null)[] };
+    const memo = parent.memo as { pending: number; errors: Record<string, string> };
     const index = Number(slot.slice('branch:'.length));
-    if (out.kind === 'completed') memo.results[index] = out.result;
-    else memo.errors[index] = out.error;
+    if (out.kind === 'failed') memo.errors[index] = out.error;
     memo.pending -= 1;
     if (memo.pending > 0) {
+      if (out.kind === 'completed') this.branchResults.push({ activation_id: parent.id, branch: index, value: out.result });
       this.updates.set(parent.id, { ...this.updates.get(parent.id), memo });
       return null;
     }
-    const firstError = memo.errors.findIndex((e) => e !== null && e !== undefined);
-    if (firstError >= 0) return failed(`JOIN branch ${firstError + 1} failed: ${memo.errors[firstError]}`);
-    return completed(`[${memo.results.map((r) => r ?? 'null').join(',')}]`);
+    const failedBranches = Object.keys(memo.errors).map(Number).sort((a, b) => a - b);
+    if (failedBranches.length) {
+      const first = failedBranches[0];
+      return failed(`JOIN branch ${first + 1} failed: ${memo.errors[first]}`);
+    }
+    const results = this.reads.branchResults(parent.id);
+    if (out.kind === 'completed') results.set(index, out.result);
+    const node = this.reads.node(parent.node_id);
+    const count = 2 + node.extra_nodes.length;
+    return completed(`[${Array.from({ length: count }, (_, i) => results.get(i) ?? 'null').join(',')}]`);
   }
 
   private advanceLoop(parent: Loaded, slot: string, out: Outcome): Outcome | null {
@@ -210,6 +218,9 @@ export class Checkpoint {
         `{"id":${id},"status":${JSON.stringify(c.status)},"result":${c.result ?? 'null'},"details":${c.details ?? 'null'}}`,
     );
     const results = [...this.results].map(([name, value]) => `{"name":${JSON.stringify(name)},"value":${value}}`);
+    const branches = this.branchResults
+      .filter((b) => !this.deletes.has(b.activation_id))
+      .map((b) => `{"activation_id":${b.activation_id},"branch":${b.branch},"value":${b.value}}`);
     return {
       instanceId: this.reads.instanceId,
       owner: this.reads.owner,
@@ -218,6 +229,7 @@ export class Checkpoint {
       deletes: [...this.deletes],
       nodes: `[${nodes.join(',')}]`,
       results: `[${results.join(',')}]`,
+      branches: `[${branches.join(',')}]`,
       instance: this.instanceChange,
     };
   }

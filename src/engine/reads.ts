@@ -24,6 +24,8 @@ export interface MachineReads {
   /** Consumes the oldest signal of that name kept for the instance. */
   takeBufferedSignal(name: string): string | null;
   loopMinIntervalMs(): number;
+  /** Results of a JOIN's branches that completed in earlier steps, by branch index. */
+  branchResults(joinActivationId: string): Map<number, string>;
 }
 
 export function databaseReads(db: Db, inst: InstanceInfo): MachineReads {
@@ -35,5 +37,6 @@ export function databaseReads(db: Db, inst: InstanceInfo): MachineReads {
     namedResult: (name) => store.loadResults(db, inst.id).find((r) => r.name === name)?.value,
     takeBufferedSignal: (name) => store.takeBufferedSignal(db, inst.id, name),
     loopMinIntervalMs: () => store.loopMinIntervalSeconds(db) * 1000,
+    branchResults: (id) => store.loadBranchResults(db, id),
   };
 }

@@ -46,7 +46,7 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
     case 'JOIN':
     case 'RACE': {
       const branches = [node.left_node!, node.right_node!, ...node.extra_nodes];
-      composite(node.node_type === 'JOIN' ? { pending: branches.length, results: [], errors: [] } : {});
+      composite(node.node_type === 'JOIN' ? { pending: branches.length, errors: {} } : {});
       branches.forEach((b, i) => spawnNode(cp, b, id, `branch:${i}`, notBefore));
       return;
     }

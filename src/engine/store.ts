@@ -100,6 +100,14 @@ export function loadResults(db: Db, instanceId: string): { name: string; value: 
   return db.query(resultsStmt, [instanceId]) as unknown as { name: string; value: string }[];
 }
 
+const branchResultsStmt = stmt(
+  `SELECT branch, value::text AS value FROM df.branch_results WHERE activation_id = $1::bigint`,
+  'text',
+);
+export function loadBranchResults(db: Db, joinActivationId: string): Map<number, string> {
+  return new Map(db.query(branchResultsStmt, [joinActivationId]).map((r) => [r.branch as number, r.value as string]));
+}
+
 const lockInstanceStmt = stmt(`SELECT pg_advisory_xact_lock(${INSTANCE_LOCK_CLASS}, ${INSTANCE_KEY_SQL})`, 'text');
 export function lockInstance(db: Db, instanceId: string): void {
   db.query(lockInstanceStmt, [instanceId]);
@@ -122,6 +130,8 @@ export interface CheckpointWrites {
   deletes: string[];
   nodes: string;
   results: string;
+  /** Completed JOIN branches: [{activation_id, branch, value}]. */
+  branches: string;
   instance: { status: string; result: string | null; error: string | null } | null;
 }
 
@@ -152,18 +162,22 @@ const checkpointStmt = stmt(
      INSERT INTO df.results (instance_id, name, value, owner)
      SELECT $1, r.name, r.value, $2::regrole FROM json_to_recordset($7::json) AS r(name text, value json)
      ON CONFLICT (instance_id, name) DO UPDATE SET value = excluded.value),
+   br AS (
+     INSERT INTO df.branch_results (activation_id, branch, value, owner)
+     SELECT r.activation_id, r.branch, r.value, $2::regrole
+     FROM json_to_recordset($11::json) AS r(activation_id bigint, branch int, value json)),
    inst AS (
      UPDATE df.instances
      SET status = $8, result = coalesce($9::json, result), error = coalesce($10, error), updated_at = now(),
          completed_at = CASE WHEN $8 IN ('completed', 'failed', 'cancelled') THEN now() END
      WHERE id = $1 AND $8 IS NOT NULL)
    SELECT 1`,
-  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
 );
 export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   db.query(checkpointStmt, [
     w.instanceId, w.owner, w.inserts, w.updates, `{${w.deletes.join(',')}}`, w.nodes, w.results,
-    w.instance?.status ?? null, w.instance?.result ?? null, w.instance?.error ?? null,
+    w.instance?.status ?? null, w.instance?.result ?? null, w.instance?.error ?? null, w.branches,
   ]);
 }
 

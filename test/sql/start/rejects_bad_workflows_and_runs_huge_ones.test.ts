@@ -79,6 +79,21 @@ describe('df.start with a graph at the limits', () => {
     expect(await fx.value('SELECT count(*)::int FROM hits')).toBe(5000);
   });
 
+  it('runs a 3,000-branch JOIN and keeps the branch results in branch order', { timeout: 120_000 }, async () => {
+    const branch = (i: number) => ({ node_type: 'SQL', query: `SELECT ${i} AS i` });
+    const envelope = {
+      node_type: 'JOIN',
+      left_node: branch(0),
+      right_node: branch(1),
+      extra_nodes: Array.from({ length: 2998 }, (_, k) => branch(k + 2)),
+    };
+    const done = await awaitWorkflow(fx, await fx.value<string>('SELECT df.start($1)', [JSON.stringify(envelope)]), 110);
+    expect(done.status).toBe('completed');
+    const results = done.result as { rows: { i: number }[] }[];
+    expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(await fx.value('SELECT count(*)::int FROM df.branch_results')).toBe(0);
+  });
+
   it('runs a 256-level chain', async () => {
     const done = await awaitWorkflow(fx, await fx.value<string>('SELECT df.start($1)', [JSON.stringify(chain(256))]), 60);
     expect(done.status).toBe('completed');

@@ -47,6 +47,10 @@ export class MemoryRuntime implements MachineReads {
   loopMinIntervalMs(): number {
     return this.loopIntervalMs;
   }
+  readonly branchStore = new Map<string, Map<number, string>>();
+  branchResults(joinActivationId: string): Map<number, string> {
+    return new Map(this.branchStore.get(joinActivationId) ?? []);
+  }
 
   /** The live leaf activations, by node id. */
   leaves(): Map<number, Row> {
@@ -75,6 +79,11 @@ export class MemoryRuntime implements MachineReads {
       if (u.memo) row.memo = JSON.stringify(u.memo);
       if (u.wake_at) row.wake_at = u.wake_at;
     }
+    for (const b of JSON.parse(w.branches) as { activation_id: number; branch: number; value: unknown }[]) {
+      const id = String(b.activation_id);
+      if (!this.branchStore.has(id)) this.branchStore.set(id, new Map());
+      this.branchStore.get(id)!.set(b.branch, JSON.stringify(b.value));
+    }
     for (const id of w.deletes) this.cascade(id);
     for (const n of JSON.parse(w.nodes) as { id: number; status: string }[]) this.nodeStatus.set(n.id, n.status);
     for (const r of JSON.parse(w.results) as { name: string; value: unknown }[]) this.results.set(r.name, JSON.stringify(r.value));
@@ -84,6 +93,7 @@ export class MemoryRuntime implements MachineReads {
 
   private cascade(id: string): void {
     this.activations.delete(id);
+    this.branchStore.delete(id);
     for (const a of [...this.activations.values()]) if (a.parent_id === id) this.cascade(a.id);
   }
 }

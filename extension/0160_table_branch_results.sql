@@ -1,0 +1,10 @@
+-- Results of the JOIN branches that completed, until the JOIN itself settles: one row per
+-- branch, so a wide JOIN costs one insert per branch rather than a growing memo rewrite.
+CREATE TABLE df.branch_results (
+  activation_id bigint NOT NULL REFERENCES df.activations (id) ON DELETE CASCADE,
+  branch        integer NOT NULL,
+  value         json NOT NULL,
+  owner         regrole NOT NULL,
+  PRIMARY KEY (activation_id, branch)
+);
+COMMENT ON TABLE df.branch_results IS 'Runtime: completed branch results of JOINs still waiting for other branches';
