@@ -230,6 +230,8 @@ export class Checkpoint {
       nodes: `[${nodes.join(',')}]`,
       results: `[${results.join(',')}]`,
       branches: `[${branches.join(',')}]`,
+      updatedActivationIds: updates.map((u) => u.id),
+      nodeIds: [...this.nodeChanges.keys()],
       instance: this.instanceChange,
     };
   }

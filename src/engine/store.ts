@@ -132,12 +132,17 @@ export interface CheckpointWrites {
   results: string;
   /** Completed JOIN branches: [{activation_id, branch, value}]. */
   branches: string;
+  /** The ids in `updates` and in `nodes`. */
+  updatedActivationIds: string[];
+  nodeIds: number[];
   instance: { status: string; result: string | null; error: string | null } | null;
 }
 
 // One statement for everything a step changes: every plv8 statement is a subtransaction
 // with its own XID once it writes, so this keeps a step at three (transaction, user
-// statement, checkpoint). Rows touched here are disjoint by construction.
+// statement, checkpoint). Rows touched here are disjoint by construction. The id arrays
+// ($12, $13) let the updates find their rows through the primary keys whatever the
+// number of nodes of the instance.
 const checkpointStmt = stmt(
   `WITH ins AS (
      INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
@@ -149,7 +154,7 @@ const checkpointStmt = stmt(
      UPDATE df.activations a
      SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt)
      FROM json_to_recordset($4::json) AS r(id bigint, memo json, wake_at timestamptz, attempt int)
-     WHERE a.id = r.id),
+     WHERE a.id = ANY ($12::bigint[]) AND a.id = r.id),
    del AS (
      DELETE FROM df.activations WHERE id = ANY ($5::bigint[])),
    nod AS (
@@ -157,7 +162,7 @@ const checkpointStmt = stmt(
      SET status = r.status, result = coalesce(r.result, n.result), status_details = coalesce(r.details, n.status_details),
          updated_at = now()
      FROM json_to_recordset($6::json) AS r(id int, status text, result jsonb, details jsonb)
-     WHERE n.instance_id = $1 AND n.id = r.id),
+     WHERE n.instance_id = $1 AND n.id = ANY ($13::int[]) AND n.id = r.id),
    res AS (
      INSERT INTO df.results (instance_id, name, value, owner)
      SELECT $1, r.name, r.value, $2::regrole FROM json_to_recordset($7::json) AS r(name text, value json)
@@ -172,12 +177,13 @@ const checkpointStmt = stmt(
          completed_at = CASE WHEN $8 IN ('completed', 'failed', 'cancelled') THEN now() END
      WHERE id = $1 AND $8 IS NOT NULL)
    SELECT 1`,
-  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
 );
 export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   db.query(checkpointStmt, [
     w.instanceId, w.owner, w.inserts, w.updates, `{${w.deletes.join(',')}}`, w.nodes, w.results,
     w.instance?.status ?? null, w.instance?.result ?? null, w.instance?.error ?? null, w.branches,
+    `{${w.updatedActivationIds.join(',')}}`, `{${w.nodeIds.join(',')}}`,
   ]);
 }
 
