@@ -28,18 +28,19 @@ describe('df.wait_for_schedule', () => {
     }
   });
 
-  it('completes with {"scheduled":true} at the next tick after the node starts', async () => {
-    // Put the workers' clock 2 s before the next New Year (UTC).
+  it('completes with {"scheduled":true} at the next tick after the node starts', { timeout: 90_000 }, async () => {
+    // Put the workers' clock 10 s before the next New Year (UTC): enough for the restart of
+    // the workers and the first step even on a loaded machine.
     const now = new Date();
     const newYear = Date.UTC(now.getUTCFullYear() + 1, 0, 1);
-    const offset = Math.floor((newYear - now.getTime()) / 1000) - 2;
+    const offset = Math.floor((newYear - now.getTime()) / 1000) - 10;
     const admin = await fx.scratch.admin();
     await admin.query(`ALTER DATABASE "${fx.scratch.name}" SET pg_durable.fake_now_offset = '${offset}'`);
     await fx.stopWorkers();
     await fx.startWorkers(1);
     try {
       const id = await startWorkflow(fx, `'SELECT 1' ~> df.wait_for_schedule('0 0 1 1 *')`);
-      const done = await awaitWorkflow(fx, id, 30);
+      const done = await awaitWorkflow(fx, id, 60);
       expect(done.status).toBe('completed');
       const result = done.result as { scheduled: boolean; fired_at: string };
       expect(result.scheduled).toBe(true);
