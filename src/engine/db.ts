@@ -19,7 +19,6 @@ export interface Db {
   /** Ends the current transaction and starts a new one (procedures only). */
   commit(): void;
   rollback(): void;
-  notice(message: string): void;
 }
 
 export function stmt(sql: string, ...types: string[]): Statement {

@@ -65,6 +65,13 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
       db.commit();
       return false;
     }
+    // The claim's snapshot may predate another worker's commit of this very activation:
+    // check with a fresh one before running the step, so no step runs twice for nothing
+    // (and holds row locks the next step of the instance would wait for).
+    if (!stillAsClaimed(act, store.recheck(db, act.id))) {
+      db.commit();
+      return false;
+    }
     const node = inst.node(act.node_id);
     const memo = JSON.parse(act.memo) as Record<string, unknown>;
     session.inStep = true;
@@ -77,7 +84,7 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
 
     store.lockInstance(db, inst.id);
     const fresh = store.recheck(db, act.id);
-    if (!fresh || fresh.memo !== act.memo || fresh.attempt !== act.attempt) {
+    if (!stillAsClaimed(act, fresh)) {
       // Cancelled, a race loser, settled or rescheduled by another worker since the claim's
       // snapshot, or a signal arrived meanwhile: the effects must not commit (a changed
       // activation runs again).
@@ -101,6 +108,10 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
     failInstance(session, act.instance_id, `internal error in pg_durable: ${messageOf(e)}`);
     return false;
   }
+}
+
+function stillAsClaimed(claimed: store.ActivationRow, fresh: store.Recheck | null): fresh is store.Recheck {
+  return fresh !== null && fresh.memo === claimed.memo && fresh.attempt === claimed.attempt;
 }
 
 const dropActivationsStmt = stmt(`DELETE FROM df.activations WHERE instance_id = $1`, 'text');

@@ -36,8 +36,4 @@ export class Plv8Db implements Db {
   rollback(): void {
     plv8.rollback();
   }
-
-  notice(message: string): void {
-    plv8.elog(NOTICE, message);
-  }
 }
