@@ -8,7 +8,7 @@ import type { FlatNode } from '../graph/flatten.js';
 import { parseLossless, type Json } from '../json/lossless.js';
 import type { TemplateContext } from '../template/substitute.js';
 
-const MAX_NODES_PER_INSTANCE = 256;
+const MAX_NODES_PER_INSTANCE = 64;
 const MAX_INSTANCES = 200;
 
 export class InstanceInfo {
