@@ -44,29 +44,13 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
   }
 }
 
-const cancelStmt = stmt(
-  `UPDATE df.instances SET status = 'cancelled', error = $2, updated_at = now(), completed_at = now()
-   WHERE id = $1 AND status IN ('pending', 'running')`,
-  'text',
-  'text',
-);
-const dropWorkStmt = stmt(`DELETE FROM df.activations WHERE instance_id = $1`, 'text');
-const stopNodesStmt = stmt(
-  `UPDATE df.nodes SET status = 'failed', result = to_jsonb('cancelled: ' || $2), updated_at = now()
-   WHERE instance_id = $1 AND status = 'running'`,
-  'text',
-  'text',
-);
-
 /** Pending work never runs afterwards; a step running now fails its liveness check and rolls back. */
 export function cancel(db: Db, id: string, reason: string): string {
   store.lockInstance(db, id);
   const s = statusOf(db, id);
   if (s === null) throw notFound(id);
   if (TERMINAL.has(s)) return `Instance ${id} is already ${s}; nothing to cancel`;
-  db.query(cancelStmt, [id, reason]);
-  db.query(dropWorkStmt, [id]);
-  db.query(stopNodesStmt, [id, reason]);
+  store.endInstance(db, id, 'cancelled', reason, `cancelled: ${reason}`);
   return `Instance ${id} cancelled: ${reason}`;
 }
 

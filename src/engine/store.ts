@@ -187,18 +187,27 @@ export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   ]);
 }
 
-const updateInstanceStmt = stmt(
-  `UPDATE df.instances
-   SET status = $2, result = coalesce($3::json, result), error = coalesce($4, error), updated_at = now(),
-       completed_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END
-   WHERE id = $1`,
+// Ends an instance from outside its own steps (cancel, an engine failure): its pending work
+// goes, nodes still running are marked failed, and the instance gets its terminal status.
+const endInstanceStmt = stmt(
+  `WITH inst AS (
+     UPDATE df.instances SET status = $2, error = $3, updated_at = now(), completed_at = now()
+     WHERE id = $1 AND status IN ('pending', 'running')
+     RETURNING id),
+   work AS (
+     DELETE FROM df.activations a USING inst WHERE a.instance_id = inst.id),
+   running AS (
+     UPDATE df.nodes n SET status = 'failed', result = to_jsonb($4::text), updated_at = now()
+     FROM inst WHERE n.instance_id = inst.id AND n.status = 'running')
+   SELECT count(*)::int AS n FROM inst`,
   'text',
   'text',
   'text',
   'text',
 );
-export function updateInstance(db: Db, id: string, status: string, result: string | null, error: string | null): void {
-  db.query(updateInstanceStmt, [id, status, result, error]);
+/** True when the instance was still pending or running (and is now ended). */
+export function endInstance(db: Db, id: string, status: 'cancelled' | 'failed', error: string, nodeResult: string): boolean {
+  return (db.query(endInstanceStmt, [id, status, error, nodeResult])[0].n as number) === 1;
 }
 
 const takeSignalStmt = stmt(

@@ -114,13 +114,10 @@ function stillAsClaimed(claimed: store.ActivationRow, fresh: store.Recheck | nul
   return fresh !== null && fresh.memo === claimed.memo && fresh.attempt === claimed.attempt;
 }
 
-const dropActivationsStmt = stmt(`DELETE FROM df.activations WHERE instance_id = $1`, 'text');
-
 /** Ends an instance that the engine itself cannot advance, so no step is retried forever. */
 function failInstance(session: EngineSession, instanceId: string, error: string): void {
   const { db } = session;
   store.lockInstance(db, instanceId);
-  db.query(dropActivationsStmt, [instanceId]);
-  store.updateInstance(db, instanceId, 'failed', null, error);
+  store.endInstance(db, instanceId, 'failed', error, error);
   db.commit();
 }
