@@ -3,7 +3,8 @@ import { engineFixture, type EngineFixture } from '../support/engine.js';
 import { OwnCluster } from '../support/own-cluster.js';
 import { usesPrivateCluster } from '../support/server.js';
 import { awaitWorkflow, startWorkflow } from '../support/workflow.js';
-import { EFFECTS_TABLE, effect, effectCounts, waitFor } from './effects.js';
+import { EFFECTS_TABLE, effect, effectCounts } from './effects.js';
+import { waitFor } from '../support/slow-step.js';
 
 // Restarting the server would disturb the other test files, so this one runs its own cluster.
 const cluster = new OwnCluster('crash', Number(process.env.PG_DURABLE_CRASH_PORT ?? 54339));

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
 import { awaitWorkflow, startWorkflow } from '../support/workflow.js';
-import { EFFECTS_TABLE, effect, effectCounts, waitFor } from './effects.js';
+import { EFFECTS_TABLE, effect, effectCounts } from './effects.js';
+import { waitFor } from '../support/slow-step.js';
 
 let fx: EngineFixture;
 beforeAll(async () => {

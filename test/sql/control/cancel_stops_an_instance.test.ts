@@ -3,19 +3,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../../support/engine.js';
 import { awaitWorkflow, runWorkflow, startWorkflow } from '../../support/workflow.js';
+import { installSlowInsert, slowStepRunning, waitFor } from '../../support/slow-step.js';
 
 let fx: EngineFixture;
 beforeAll(async () => {
   fx = await engineFixture('c_cancel');
   await fx.user.query('CREATE TABLE t (v text)');
-  await fx.user.query(`
-    CREATE FUNCTION slow_insert(key int, v text, seconds float8) RETURNS text LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_advisory_xact_lock(4444, key);
-      PERFORM pg_sleep(seconds);
-      INSERT INTO t VALUES (v);
-      RETURN v;
-    END $$`);
+  await installSlowInsert(fx);
   await fx.startWorkers(2);
 });
 afterAll(async () => fx?.close());
@@ -24,20 +18,6 @@ beforeEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const lockHeld = (key: number) =>
-  fx.value<boolean>(
-    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 4444 AND objid = $1 AND objsubid = 2
-       AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
-    [key],
-  );
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe('df.cancel', () => {
   it('cancels with the reason in its message, and pending work never runs', async () => {
     const id = await startWorkflow(fx, `df.sleep(1) ~> 'INSERT INTO t VALUES (''after sleep'')'`);
@@ -67,9 +47,9 @@ describe('df.cancel', () => {
 
   it('commits nothing of a step running at that moment', async () => {
     const id = await startWorkflow(fx, `'SELECT slow_insert(1, ''running'', 1.5)' ~> 'INSERT INTO t VALUES (''next'')'`);
-    await until(() => lockHeld(1), 'the step to start');
+    await waitFor('the step to start', () => slowStepRunning(fx, 1), 15_000);
     expect(await fx.value('SELECT df.cancel($1)', [id])).toBe(`Instance ${id} cancelled: Cancelled by user`);
-    await until(async () => !(await lockHeld(1)), 'the step to end');
+    await waitFor('the step to end', async () => !(await slowStepRunning(fx, 1)), 15_000);
     await sleep(300);
     expect(await fx.value('SELECT count(*)::int FROM t')).toBe(0);
     expect(await fx.value('SELECT df.status($1)', [id])).toBe('cancelled');

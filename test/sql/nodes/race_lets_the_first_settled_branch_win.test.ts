@@ -3,27 +3,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../../support/engine.js';
 import { runWorkflow } from '../../support/workflow.js';
+import { installSlowInsert, SLOW_LOCK_CLASS, slowStepRunning, waitFor } from '../../support/slow-step.js';
 
 let fx: EngineFixture;
 beforeAll(async () => {
   fx = await engineFixture('n_race');
   await fx.user.query('CREATE TABLE t (v text)');
-  // A step that announces it is running (an advisory lock other sessions see at once), sleeps,
-  // then writes. Its lock is released when its transaction ends, committed or rolled back.
-  await fx.user.query(`
-    CREATE FUNCTION slow_insert(key int, v text, seconds float8) RETURNS text LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_advisory_xact_lock(4343, key);
-      PERFORM pg_sleep(seconds);
-      INSERT INTO t VALUES (v);
-      RETURN v;
-    END $$`);
+  await installSlowInsert(fx);
   // Returns once another session holds the lock of slow_insert(key, …).
   await fx.user.query(`
     CREATE FUNCTION wait_running(key int) RETURNS text LANGUAGE plpgsql AS $$
     DECLARE deadline timestamptz := clock_timestamp() + interval '10 seconds';
     BEGIN
-      WHILE NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 4343 AND objid = key
+      WHILE NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ${SLOW_LOCK_CLASS} AND objid = key
                           AND objsubid = 2 AND granted AND pid <> pg_backend_pid()
                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) LOOP
         IF clock_timestamp() > deadline THEN RAISE EXCEPTION 'slow_insert(%) never started', key; END IF;
@@ -40,20 +32,9 @@ beforeEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until no session holds slow_insert's lock for key, i.e. its transaction has ended. */
-async function untilReleased(key: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const held = await fx.value<boolean>(
-      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 4343 AND objid = $1
-         AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
-      [key],
-    );
-    if (!held) return;
-    if (Date.now() > deadline) throw new Error(`slow_insert(${key}) still running`);
-    await sleep(50);
-  }
-}
+/** Waits until slow_insert(key, …) has ended, committed or rolled back. */
+const untilReleased = (key: number) =>
+  waitFor(`slow_insert(${key}) to end`, async () => !(await slowStepRunning(fx, key)), 15_000);
 
 describe('RACE', () => {
   it('gives the result of the first branch to complete, whichever side it is on', async () => {
