@@ -3,7 +3,9 @@
 import { CronError, type CronSchedule } from './parse.js';
 
 // The Gregorian calendar (leap years and weekdays) repeats every 400 years, so a schedule
-// with no tick in that window never ticks. Skipping by month keeps even that search cheap.
+// with no tick in that window never ticks. parseCron already rejects such schedules; this
+// bound is what guarantees the search ends whatever schedule it is given, and skipping whole
+// months, days and hours keeps even a search of the whole window cheap.
 const SEARCH_YEARS = 400;
 
 const MINUTE_MS = 60_000;

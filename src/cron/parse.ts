@@ -65,10 +65,23 @@ const MACROS: Readonly<Record<string, string>> = {
 
 const DIGITS = /^\d+$/;
 
+// Listing every value of every field takes under 400 characters, so anything longer is a
+// mistake (and would be echoed in full by every error message).
+const MAX_CRON_LENGTH = 1000;
+
+/** The most days each month can have (February 29, in leap years). */
+const MONTH_LENGTHS: ReadonlyArray<readonly [string, number]> = [
+  ['January', 31], ['February', 29], ['March', 31], ['April', 30], ['May', 31], ['June', 30],
+  ['July', 31], ['August', 31], ['September', 30], ['October', 31], ['November', 30], ['December', 31],
+];
+
 export function parseCron(expr: string): CronSchedule {
   const fail = (detail: string): never => {
     throw new CronError(expr, detail);
   };
+  if (expr.length > MAX_CRON_LENGTH) {
+    throw new CronError(`${expr.slice(0, 40)}…`, `it is ${expr.length} characters long, more than the limit of ${MAX_CRON_LENGTH}`);
+  }
   const text = expr.trim();
   if (text === '') fail('expression is empty');
 
@@ -79,7 +92,7 @@ export function parseCron(expr: string): CronSchedule {
   }
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
 
-  return {
+  const schedule: CronSchedule = {
     source: expr,
     minutes: parseField(minute, MINUTE, fail),
     hours: parseField(hour, HOUR, fail),
@@ -89,6 +102,29 @@ export function parseCron(expr: string): CronSchedule {
     dayOfMonthRestricted: !dayOfMonth.startsWith('*'),
     dayOfWeekRestricted: !dayOfWeek.startsWith('*'),
   };
+  checkSomeDayExists(schedule, fail);
+  return schedule;
+}
+
+/**
+ * Rejects a schedule that never ticks, such as `0 0 30 2 *`, when the workflow is built rather
+ * than when the node starts. Within the 400-year Gregorian cycle every day a month can have
+ * falls on every weekday, so a schedule is impossible exactly when none of its days of month
+ * exists in any of its months and the day-of-week field cannot match instead (it can only
+ * when both day fields are restricted, see dayOfMonthRestricted).
+ */
+function checkSomeDayExists(schedule: CronSchedule, fail: (detail: string) => never): void {
+  if (schedule.dayOfMonthRestricted && schedule.dayOfWeekRestricted) return;
+  const months = schedule.months.map((m) => MONTH_LENGTHS[m - 1]);
+  const firstDay = schedule.daysOfMonth[0]; // the list is sorted and never empty
+  if (months.some(([, length]) => firstDay <= length)) return;
+  const names = spell(months.map(([name]) => name), 'and');
+  fail(`the schedule never matches any date (${names} ${months.length === 1 ? 'has' : 'have'} no day ${spell(schedule.daysOfMonth.map(String), 'or')})`);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function spell(items: readonly string[], conjunction: string): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
 function expandMacro(text: string, fail: (detail: string) => never): string {

@@ -4,9 +4,12 @@
 // prefix `@>` loop(body); PostgreSQL parses them all left-associative at one precedence.
 
 import {
-  checkLimits, GraphError, isPartialIf, measure, RESULT_NAME_PATTERN, toJson, type Envelope,
+  checkLimits, GraphError, isPartialIf, measure, quote, resultNameProblem, toJson, type Envelope,
 } from './envelope.js';
-import { validateCron, writeBreakQuery, writeIfRowsQuery, writeScheduleQuery, writeSignalQuery } from './queries.js';
+import {
+  MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT, validateCron, writeBreakQuery, writeIfRowsQuery,
+  writeScheduleQuery, writeSignalQuery,
+} from './queries.js';
 import { parseEnvelope, readRetryPolicy } from './validate.js';
 
 // What df.setvar/df.unsetvar/df.clearvars/df.signal ('OK') and df.await_instance (a terminal
@@ -69,8 +72,9 @@ export function ifRows(resultName: string, thenBranch: string, elseBranch: strin
   });
 }
 
-/** Without a condition the loop runs until a BREAK; with one it is a do-while. */
-export function loop(body: string, condition: string | null = null): string {
+/** Without a condition the loop runs until a BREAK; with one it is a do-while. Not STRICT in SQL. */
+export function loop(body: string | null, condition: string | null = null): string {
+  if (body === null) throw new GraphError('df.loop() needs a body: got NULL');
   const env: Envelope = { node_type: 'LOOP', left_node: workflowFromText(body) };
   if (condition !== null) env.condition_node = workflowFromText(condition);
   return finish(env);
@@ -81,13 +85,17 @@ export function brk(value: string | null = null): string {
   return toJson({ node_type: 'BREAK', query: writeBreakQuery({ break_value: value }) });
 }
 
+/** SQL passes the bigint as text, so that no digit is lost on the way. */
 export function sleep(seconds: number | string): string {
+  const given = quote(String(seconds).trim(), '');
+  const whole = typeof seconds === 'number' ? Number.isInteger(seconds) : /^\s*-?[0-9]+\s*$/.test(seconds);
+  if (!whole) throw new GraphError(`df.sleep seconds must be a whole number, got ${given}`);
   const n = Number(seconds);
-  if ((typeof seconds === 'string' && !/^\s*-?[0-9]+\s*$/.test(seconds)) || !Number.isSafeInteger(n)) {
-    throw new GraphError(`df.sleep seconds must be a whole number, got ${String(seconds)}`);
+  if (n < 0) throw new GraphError(`df.sleep seconds must not be negative, got ${given}`);
+  if (n > MAX_WAIT_SECONDS) {
+    throw new GraphError(`df.sleep seconds must be at most ${MAX_WAIT_TEXT}, got ${given}: sleep in a df.loop to wait longer`);
   }
-  if (n < 0) throw new GraphError(`df.sleep seconds must not be negative, got ${n}`);
-  return toJson({ node_type: 'SLEEP', query: String(n) });
+  return toJson({ node_type: 'SLEEP', query: String(n) }); // String(-0) is '0'
 }
 
 export function waitForSchedule(cron: string): string {
@@ -97,8 +105,13 @@ export function waitForSchedule(cron: string): string {
 
 export function waitForSignal(name: string | null, timeoutSeconds: number | null = null): string {
   if (name === null || name.trim() === '') throw new GraphError('df.wait_for_signal: signal name must not be empty');
-  if (timeoutSeconds !== null && !(Number.isSafeInteger(timeoutSeconds) && timeoutSeconds > 0)) {
-    throw new GraphError(`df.wait_for_signal: timeout_seconds must be a positive whole number or NULL, got ${timeoutSeconds}`);
+  if (name.length > MAX_SIGNAL_NAME_LENGTH) {
+    throw new GraphError(`df.wait_for_signal: signal name must be at most ${MAX_SIGNAL_NAME_LENGTH} characters, got ${quote(name)}`);
+  }
+  if (timeoutSeconds !== null && !(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= MAX_WAIT_SECONDS)) {
+    throw new GraphError(
+      `df.wait_for_signal: timeout_seconds must be a whole number from 1 to ${MAX_WAIT_TEXT}, or NULL to wait forever, got ${timeoutSeconds}`,
+    );
   }
   return toJson({ node_type: 'SIGNAL', query: writeSignalQuery({ signal_name: name, timeout_seconds: timeoutSeconds }) });
 }
@@ -117,9 +130,11 @@ export function http(): string {
 
 /**
  * Auto-wrap: envelope text is parsed strictly (a broken envelope errors), anything else is SQL.
- * Also what df.start needs: an unfinished `?>` is rejected here.
+ * Also df.start's first call with its argument, which SQL may pass as NULL (df.start is not
+ * STRICT): an unfinished `?>` and a missing workflow are rejected here.
  */
-export function workflowFromText(arg: string): Envelope {
+export function workflowFromText(arg: string | null | undefined): Envelope {
+  if (arg === null || arg === undefined) throw new GraphError('df.start() needs a workflow: got NULL');
   return looksLikeEnvelope(arg) ? parseEnvelope(arg) : sqlNode(arg);
 }
 
@@ -141,9 +156,8 @@ function sqlNode(query: string): Envelope {
 }
 
 function checkResultName(name: string): void {
-  if (!RESULT_NAME_PATTERN.test(name)) {
-    throw new GraphError(`invalid result name ${JSON.stringify(name)}: must match ^[A-Za-z_][A-Za-z0-9_]*$`);
-  }
+  const problem = resultNameProblem(name);
+  if (problem !== null) throw new GraphError(`invalid result name ${quote(name)}: ${problem}`);
 }
 
 /** Composing may push a graph past the limits even when every operand was within them. */

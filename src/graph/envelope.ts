@@ -38,7 +38,30 @@ export class GraphError extends Error {
 export const MAX_DEPTH = 256;
 export const MAX_NODES = 10000;
 
-export const RESULT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESULT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The PostgreSQL identifier limit (NAMEDATALEN − 1), since result names read like identifiers. */
+const MAX_RESULT_NAME_LENGTH = 63;
+
+// Error messages quote what the caller gave; a quote cut to this length keeps a message about
+// a megabyte-long string readable.
+const QUOTE_LENGTH = 60;
+
+/**
+ * `text` for an error message: in double quotes as a JSON string literal, else as is between
+ * `mark`s (single quotes name keys and node types, none show a number the caller typed); cut
+ * after QUOTE_LENGTH characters, with the full length after the closing mark.
+ */
+export function quote(text: string, mark: '"' | "'" | '' = '"'): string {
+  const shown = text.length <= QUOTE_LENGTH ? text : text.slice(0, QUOTE_LENGTH);
+  const quoted = mark === '"' ? JSON.stringify(shown) : `${mark}${shown}${mark}`;
+  return shown === text ? quoted : `${quoted}… (${text.length} characters)`;
+}
+
+/** What is wrong with a result name, as a phrase for an error message, or null if nothing. */
+export function resultNameProblem(name: string): string | null {
+  if (name.length > MAX_RESULT_NAME_LENGTH) return `must be at most ${MAX_RESULT_NAME_LENGTH} characters long`;
+  return RESULT_NAME_PATTERN.test(name) ? null : 'must match ^[A-Za-z_][A-Za-z0-9_]*$';
+}
 
 export const INCOMPLETE_IF_MESSAGE = 'incomplete ?> expression: add !> else-branch';
 

@@ -4,7 +4,7 @@
 // canonical text the readers accept.
 
 import { parseCron } from '../cron/parse.js';
-import { GraphError, RESULT_NAME_PATTERN } from './envelope.js';
+import { GraphError, quote, resultNameProblem } from './envelope.js';
 import { describeJson, isPlainObject, jsonNestingDepth, parseJson } from './json-text.js';
 
 export interface ScheduleQuery { cron_expr: string }
@@ -24,11 +24,26 @@ export interface IfRowsQuery { if_rows: string }
 // Config objects are flat; HTTP headers add one level.
 const MAX_QUERY_NESTING = 2;
 
+/**
+ * The longest sleep or signal timeout: 100 years (of 365.25 days). The wake time `now + s`
+ * then stays far inside both the JavaScript Date range (±275,000 years) and timestamptz's
+ * (up to 294276 AD), so it is always a valid date; no workflow needs to wait longer.
+ */
+export const MAX_WAIT_SECONDS = 3_155_760_000;
+export const MAX_WAIT_TEXT = `${MAX_WAIT_SECONDS} (100 years)`;
+
+/** Signal names are matched by df.signal; a longer one is a mistake, not a name. */
+export const MAX_SIGNAL_NAME_LENGTH = 255;
+
+/** The spec's bound for an HTTP step (outside-steps.md). */
+const MAX_HTTP_TIMEOUT_SECONDS = 300;
+
 export function readSleepSeconds(query: string): number {
-  if (!/^[0-9]+$/.test(query) || !Number.isSafeInteger(Number(query))) {
-    throw new GraphError(`SLEEP query must be a non-negative whole number of seconds, got ${JSON.stringify(query)}`);
+  const seconds = /^[0-9]+$/.test(query) ? Number(query) : Number.NaN;
+  if (!(seconds <= MAX_WAIT_SECONDS)) {
+    throw new GraphError(`SLEEP query must be a whole number of seconds from 0 to ${MAX_WAIT_TEXT}, got ${quote(query)}`);
   }
-  return Number(query);
+  return seconds;
 }
 
 export function readScheduleQuery(query: string): ScheduleQuery {
@@ -42,12 +57,12 @@ export function readScheduleQuery(query: string): ScheduleQuery {
 export function readSignalQuery(query: string): SignalQuery {
   const fields = readConfig('SIGNAL', query, ['signal_name', 'timeout_seconds']);
   const name = fields.signal_name;
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw fieldError('SIGNAL', 'signal_name', 'a non-empty string', name);
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_SIGNAL_NAME_LENGTH) {
+    throw fieldError('SIGNAL', 'signal_name', `a non-empty string of at most ${MAX_SIGNAL_NAME_LENGTH} characters`, name);
   }
   const timeout = fields.timeout_seconds ?? null;
-  if (timeout !== null && !isPositiveInteger(timeout)) {
-    throw fieldError('SIGNAL', 'timeout_seconds', 'a positive whole number or null', timeout);
+  if (timeout !== null && !isWholeNumberIn(timeout, 1, MAX_WAIT_SECONDS)) {
+    throw fieldError('SIGNAL', 'timeout_seconds', `a whole number from 1 to ${MAX_WAIT_TEXT}, or null`, timeout);
   }
   return { signal_name: name, timeout_seconds: timeout };
 }
@@ -73,15 +88,17 @@ export function readHttpQuery(query: string): HttpQuery {
   if (headers !== null && !(isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string'))) {
     throw fieldError('HTTP', 'headers', 'an object of string values or null', headers);
   }
-  if (!isPositiveInteger(timeout)) throw fieldError('HTTP', 'timeout_seconds', 'a positive whole number', timeout);
+  if (!isWholeNumberIn(timeout, 1, MAX_HTTP_TIMEOUT_SECONDS)) {
+    throw fieldError('HTTP', 'timeout_seconds', `a whole number from 1 to ${MAX_HTTP_TIMEOUT_SECONDS}`, timeout);
+  }
   return { url, method, body, headers: headers as Record<string, string> | null, timeout_seconds: timeout };
 }
 
 export function readIfRowsQuery(query: string): IfRowsQuery {
   const name = readConfig('IF', query, ['if_rows']).if_rows;
-  if (typeof name !== 'string' || !RESULT_NAME_PATTERN.test(name)) {
-    throw fieldError('IF', 'if_rows', 'a result name matching ^[A-Za-z_][A-Za-z0-9_]*$', name);
-  }
+  if (typeof name !== 'string') throw fieldError('IF', 'if_rows', 'a result name', name);
+  const problem = resultNameProblem(name);
+  if (problem !== null) throw new GraphError(`invalid IF query: if_rows ${problem}, got ${describeValue(name)}`);
   return { if_rows: name };
 }
 
@@ -109,16 +126,21 @@ function readConfig(nodeType: string, query: string, keys: readonly string[]): R
   if (!isPlainObject(fields)) throw new GraphError(`invalid ${what}: expected a JSON object, got ${describeJson(fields)}`);
   for (const key of Object.keys(fields)) {
     if (!keys.includes(key)) {
-      throw new GraphError(`invalid ${what}: unknown key '${key}' (expected ${keys.join(', ')})`);
+      throw new GraphError(`invalid ${what}: unknown key ${quote(key, "'")} (expected ${keys.join(', ')})`);
     }
   }
   return fields;
 }
 
 function fieldError(nodeType: string, field: string, expected: string, actual: unknown): GraphError {
-  return new GraphError(`invalid ${nodeType} query: ${field} must be ${expected}, got ${describeJson(actual)}`);
+  return new GraphError(`invalid ${nodeType} query: ${field} must be ${expected}, got ${describeValue(actual)}`);
 }
 
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+/** describeJson with long strings cut, for messages that echo what the caller gave. */
+export function describeValue(value: unknown): string {
+  return typeof value === 'string' ? `the string ${quote(value)}` : describeJson(value);
+}
+
+function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }

@@ -3,12 +3,12 @@
 // arrays, huge graphs) ends in a clear GraphError, never a stack overflow.
 
 import {
-  checkLimits, GraphError, INCOMPLETE_IF_MESSAGE, MAX_DEPTH, NODE_TYPES, RESULT_NAME_PATTERN,
+  checkLimits, GraphError, INCOMPLETE_IF_MESSAGE, MAX_DEPTH, NODE_TYPES, quote, resultNameProblem,
   type Envelope, type NodeType, type RetryPolicy,
 } from './envelope.js';
-import { describeJson, isPlainObject, jsonNestingDepth, parseJson } from './json-text.js';
+import { isPlainObject, jsonNestingDepth, parseJson } from './json-text.js';
 import {
-  readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
+  describeValue, readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
 } from './queries.js';
 
 export interface ParseOptions {
@@ -88,14 +88,14 @@ function buildTree(parsed: unknown, options: ParseOptions): Envelope {
 function readNode(frame: Frame, options: ParseOptions): Envelope {
   const raw = frame.raw;
   if (!isPlainObject(raw)) {
-    throw failAt(frame, `a workflow node must be a JSON object with node_type, got ${describeJson(raw)}`);
+    throw failAt(frame, `a workflow node must be a JSON object with node_type, got ${describeValue(raw)}`);
   }
   for (const key of Object.keys(raw)) {
-    if (!ENVELOPE_KEYS.has(key)) throw failAt(frame, `unknown key '${key}' in workflow node`);
+    if (!ENVELOPE_KEYS.has(key)) throw failAt(frame, `unknown key ${quote(key, "'")} in workflow node`);
   }
   const nodeType = raw.node_type;
-  if (typeof nodeType !== 'string') throw failAt(frame, `node_type must be a string, got ${describeJson(nodeType)}`);
-  if (!(NODE_TYPES as readonly string[]).includes(nodeType)) throw failAt(frame, `Unknown node_type '${nodeType}'`);
+  if (typeof nodeType !== 'string') throw failAt(frame, `node_type must be a string, got ${describeValue(nodeType)}`);
+  if (!(NODE_TYPES as readonly string[]).includes(nodeType)) throw failAt(frame, `Unknown node_type ${quote(nodeType, "'")}`);
   const type = nodeType as NodeType;
   const env: Envelope = { node_type: type };
   const shape = SHAPES[type];
@@ -109,7 +109,7 @@ function readNode(frame: Frame, options: ParseOptions): Envelope {
   const query = raw.query ?? undefined;
   if (query !== undefined) {
     if (shape.query === 'forbidden') throw failAt(frame, `${type} node must not have a query`);
-    if (typeof query !== 'string') throw failAt(frame, `query of ${type} node must be a string, got ${describeJson(query)}`);
+    if (typeof query !== 'string') throw failAt(frame, `query of ${type} node must be a string, got ${describeValue(query)}`);
     env.query = query;
   } else if (shape.query === 'required') {
     throw failAt(frame, `${type} node requires a query`);
@@ -121,9 +121,9 @@ function readNode(frame: Frame, options: ParseOptions): Envelope {
 
   const name = raw.result_name ?? undefined;
   if (name !== undefined) {
-    if (typeof name !== 'string' || !RESULT_NAME_PATTERN.test(name)) {
-      throw failAt(frame, `result_name must match ^[A-Za-z_][A-Za-z0-9_]*$, got ${describeJson(name)}`);
-    }
+    if (typeof name !== 'string') throw failAt(frame, `result_name must be a string, got ${describeValue(name)}`);
+    const problem = resultNameProblem(name);
+    if (problem !== null) throw failAt(frame, `result_name ${problem}, got ${describeValue(name)}`);
     env.result_name = name;
   }
   const retry = raw.retry ?? undefined;
@@ -151,7 +151,7 @@ function pushChildren(frame: Frame, env: Envelope, stack: Frame[]): void {
   // Pushed in reverse so that they are validated (and errors reported) in canonical order.
   const extras = raw.extra_nodes;
   if (isPresent(extras)) {
-    if (!Array.isArray(extras)) throw failAt(frame, `extra_nodes must be an array, got ${describeJson(extras)}`);
+    if (!Array.isArray(extras)) throw failAt(frame, `extra_nodes must be an array, got ${describeValue(extras)}`);
     const branches: Envelope[] = new Array<Envelope>(extras.length);
     env.extra_nodes = branches;
     for (let i = extras.length - 1; i >= 0; i -= 1) {
@@ -165,27 +165,61 @@ function pushChildren(frame: Frame, env: Envelope, stack: Frame[]): void {
   }
 }
 
+/**
+ * Retry bounds. The wait before attempt n + 1 is min(delay_seconds × backoff^(n − 1),
+ * max_delay_seconds), and these bounds keep it a finite number from 0 to one year for every
+ * attempt number, so the next attempt time is always a valid date:
+ * - max_attempts ≤ 1,000 is plenty for transient failures and bounds the work one step causes;
+ * - backoff ≥ 1 and max_delay_seconds ≥ delay_seconds: no wait is shorter than the first;
+ *   a backoff above 10 reaches the cap within a few attempts, so it only hides mistakes;
+ * - max_delay_seconds ≤ one year caps a power that overflows to Infinity (a positive delay
+ *   times Infinity is Infinity, which the cap turns into max_delay_seconds);
+ * - a delay below 0.1 s, 0 included (retry at once), is allowed for at most 10 attempts: a step
+ *   that keeps failing cannot keep a worker busy with back-to-back attempts, and 0 × backoff^9
+ *   cannot overflow into 0 × Infinity = NaN.
+ */
+const RETRY_LIMITS = {
+  maxAttempts: 1000,
+  maxBackoff: 10,
+  maxDelaySeconds: 31_536_000,
+  shortDelaySeconds: 0.1,
+  maxAttemptsWithShortDelay: 10,
+} as const;
+const ONE_YEAR = `${RETRY_LIMITS.maxDelaySeconds} (1 year)`;
+
 export function readRetryPolicy(raw: unknown): RetryPolicy {
-  if (!isPlainObject(raw)) throw new GraphError(`retry must be an object, got ${describeJson(raw)}`);
+  if (!isPlainObject(raw)) throw new GraphError(`retry must be an object, got ${describeValue(raw)}`);
   const allowed = ['max_attempts', 'delay_seconds', 'backoff', 'max_delay_seconds'];
   for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) throw new GraphError(`unknown key '${key}' in retry`);
+    if (!allowed.includes(key)) throw new GraphError(`unknown key ${quote(key, "'")} in retry`);
   }
   const { max_attempts: attempts, delay_seconds: delay, backoff, max_delay_seconds: maxDelay } = raw;
-  if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1) {
-    throw new GraphError(`retry max_attempts must be a whole number ≥ 1, got ${describeJson(attempts)}`);
+  if (!(typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= RETRY_LIMITS.maxAttempts)) {
+    throw new GraphError(`retry max_attempts must be a whole number from 1 to ${RETRY_LIMITS.maxAttempts}, got ${describeValue(attempts)}`);
   }
-  return {
+  const delaySeconds = numberIn('delay_seconds', delay, 0, RETRY_LIMITS.maxDelaySeconds, ONE_YEAR);
+  const policy: RetryPolicy = {
     max_attempts: attempts,
-    delay_seconds: finiteAtLeast('delay_seconds', delay, 0),
-    backoff: finiteAtLeast('backoff', backoff, 1),
-    max_delay_seconds: finiteAtLeast('max_delay_seconds', maxDelay, 0),
+    delay_seconds: delaySeconds,
+    backoff: numberIn('backoff', backoff, 1, RETRY_LIMITS.maxBackoff, String(RETRY_LIMITS.maxBackoff)),
+    max_delay_seconds: numberIn(
+      'max_delay_seconds', maxDelay, delaySeconds, RETRY_LIMITS.maxDelaySeconds, ONE_YEAR, `delay_seconds (${delaySeconds})`,
+    ),
   };
+  if (delaySeconds < RETRY_LIMITS.shortDelaySeconds && attempts > RETRY_LIMITS.maxAttemptsWithShortDelay) {
+    throw new GraphError(
+      `retry delay_seconds ${delaySeconds} is too short for max_attempts ${attempts}: a delay below ` +
+        `${RETRY_LIMITS.shortDelaySeconds} s is allowed for at most ${RETRY_LIMITS.maxAttemptsWithShortDelay} attempts, ` +
+        'so that a failing step cannot keep a worker busy; use a longer delay or fewer attempts',
+    );
+  }
+  return policy;
 }
 
-function finiteAtLeast(field: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new GraphError(`retry ${field} must be a number ≥ ${min}, got ${describeJson(value)}`);
+/** A finite number from `min` to `max`; the texts say how each bound reads in the message. */
+function numberIn(field: string, value: unknown, min: number, max: number, maxText: string, minText = String(min)): number {
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new GraphError(`retry ${field} must be a number from ${minText} to ${maxText}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextCronTime } from '../../../src/cron/next.js';
-import { CronError, parseCron } from '../../../src/cron/parse.js';
+import { CronError, parseCron, type CronSchedule } from '../../../src/cron/parse.js';
 
 /** The next tick of `expr` after the ISO instant `after`, as an ISO string. */
 function next(expr: string, after: string): string {
@@ -110,16 +110,17 @@ describe('nextCronTime', () => {
     expect(next('@hourly', '2026-03-10T00:00:00Z')).toBe('2026-03-10T01:00:00.000Z');
   });
 
-  it.each(['0 0 30 2 *', '0 0 31 4,6,9,11 *', '0 0 31 2 */7'])(
-    "fails with a clear error for the impossible schedule '%s'",
-    (expr) => {
-      const schedule = parseCron(expr);
-      expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(CronError);
-      expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(
-        `invalid cron expression '${expr}': the schedule never matches any date`,
-      );
-    },
-  );
+  it('ends its search after 400 years with a clear error for a schedule that never ticks', () => {
+    // parseCron refuses such a schedule, so build it by hand: February the 30th.
+    const schedule: CronSchedule = {
+      source: '0 0 30 2 *', minutes: [0], hours: [0], daysOfMonth: [30], months: [2], daysOfWeek: [0, 1, 2, 3, 4, 5, 6],
+      dayOfMonthRestricted: true, dayOfWeekRestricted: false,
+    };
+    expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(CronError);
+    expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(
+      "invalid cron expression '0 0 30 2 *': the schedule never matches any date",
+    );
+  });
 
   it('rejects an invalid date', () => {
     expect(() => nextCronTime(parseCron('* * * * *'), new Date('garbage'))).toThrowError(

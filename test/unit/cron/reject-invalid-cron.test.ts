@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CronError, parseCron } from '../../../src/cron/parse.js';
+import { nextCronTime } from '../../../src/cron/next.js';
+import { CronError, parseCron, type CronSchedule } from '../../../src/cron/parse.js';
 
 function errorFrom(run: () => unknown): unknown {
   try {
@@ -50,7 +51,58 @@ describe('parseCron rejects invalid expressions', () => {
     expect((error as CronError).message).toBe(`invalid cron expression '${expr}': ${detail}`);
   });
 
+  it.each([
+    ['0 0 30 2 *', 'February has no day 30'],
+    ['0 0 30,31 feb *', 'February has no day 30 or 31'],
+    ['0 0 31 4,6,9,11 *', 'April, June, September and November have no day 31'],
+    ['0 0 31 2 */7', 'February has no day 31'],
+    ['0 0 31 APR-JUN/2 *', 'April and June have no day 31'],
+  ])("rejects '%s', which never ticks, when it is parsed (%s)", (expr, why) => {
+    expect(errorFrom(() => parseCron(expr))).toMatchObject({
+      name: 'CronError',
+      message: `invalid cron expression '${expr}': the schedule never matches any date (${why})`,
+    });
+  });
+
+  it('accepts at most 1,000 characters and quotes only the start of a longer expression', () => {
+    const minutes = `00${',0'.repeat(495)}`; // 992 characters
+    expect(parseCron(`${minutes} * * * *`).minutes).toEqual([0]);
+    const tooLong = `0${minutes} * * * *`;
+    expect(tooLong.length).toBe(1001);
+    expect(errorFrom(() => parseCron(tooLong))).toMatchObject({
+      message: `invalid cron expression '${tooLong.slice(0, 40)}…': it is 1001 characters long, more than the limit of 1000`,
+    });
+  });
+
   it('names its error class CronError', () => {
     expect(errorFrom(() => parseCron('61 * * * *'))).toMatchObject({ name: 'CronError' });
   });
+});
+
+describe('parseCron refuses exactly the schedules that never tick', () => {
+  const dayLists = [[1], [29], [30], [31], [30, 31]];
+  const monthLists = [[1], [2], [4], [2, 4], [4, 6, 9, 11], [1, 2]];
+  // A day-of-week field starting with '*' is not restricted, so both day fields must match.
+  const weekdays: Array<[string, number[], boolean]> = [['*', [0, 1, 2, 3, 4, 5, 6], false], ['*/7', [0], false], ['1', [1], true]];
+
+  it.each(dayLists.flatMap((days) => monthLists.flatMap((months) => weekdays.map((w) => [days, months, w] as const))))(
+    'days %j, months %j, weekdays %j',
+    (days, months, [weekdayText, daysOfWeek, restricted]) => {
+      const expr = `0 0 ${days.join(',')} ${months.join(',')} ${weekdayText}`;
+      const schedule: CronSchedule = {
+        source: expr, minutes: [0], hours: [0], daysOfMonth: days, months, daysOfWeek,
+        dayOfMonthRestricted: true, dayOfWeekRestricted: restricted,
+      };
+      const ticks = (() => {
+        try {
+          nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      if (ticks) expect(parseCron(expr)).toEqual(schedule);
+      else expect(() => parseCron(expr)).toThrowError(/the schedule never matches any date/);
+    },
+  );
 });

@@ -76,6 +76,7 @@ describe('numeric and text arguments', () => {
 
   it('sleep rejects fractions and non-numbers', () => {
     expect(() => sleep(1.5)).toThrow('df.sleep seconds must be a whole number, got 1.5');
+    expect(() => sleep(' 1.5 ')).toThrow('df.sleep seconds must be a whole number, got 1.5');
     expect(() => sleep('ten')).toThrow('df.sleep seconds must be a whole number, got ten');
   });
 
@@ -90,16 +91,18 @@ describe('numeric and text arguments', () => {
 
   it('waitForSignal rejects a timeout of zero or less', () => {
     expect(() => waitForSignal('s', 0)).toThrow(
-      'df.wait_for_signal: timeout_seconds must be a positive whole number or NULL, got 0',
+      'df.wait_for_signal: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or NULL to wait forever, got 0',
     );
     expect(() => waitForSignal('s', -3)).toThrow('got -3');
   });
 
   it('retry rejects impossible policies', () => {
-    expect(() => retry('A', 0)).toThrow('retry max_attempts must be a whole number ≥ 1, got number 0');
-    expect(() => retry('A', 3, -1)).toThrow('retry delay_seconds must be a number ≥ 0, got number -1');
-    expect(() => retry('A', 3, 1, 0.5)).toThrow('retry backoff must be a number ≥ 1, got number 0.5');
-    expect(() => retry('A', 3, 1, 2, Number.NaN)).toThrow('retry max_delay_seconds must be a number ≥ 0, got number NaN');
+    expect(() => retry('A', 0)).toThrow('retry max_attempts must be a whole number from 1 to 1000, got number 0');
+    expect(() => retry('A', 3, -1)).toThrow('retry delay_seconds must be a number from 0 to 31536000 (1 year), got number -1');
+    expect(() => retry('A', 3, 1, 0.5)).toThrow('retry backoff must be a number from 1 to 10, got number 0.5');
+    expect(() => retry('A', 3, 1, 2, Number.NaN)).toThrow(
+      'retry max_delay_seconds must be a number from delay_seconds (1) to 31536000 (1 year), got number NaN',
+    );
   });
 
   it('http is not available yet', () => {
