@@ -3,17 +3,28 @@ import type { Db } from './db.js';
 import type { FlatNode } from '../graph/flatten.js';
 import type { InstanceInfo } from './instance.js';
 import { broke, completed, failed, type Outcome } from './outcome.js';
-import { messageOf, runSqlStep } from './sql-step.js';
+import { messageOf, runSqlStep, sessionStringSettings } from './sql-step.js';
+import { isTransient } from './errors.js';
 import { readBreakQuery, readSignalQuery, readSleepSeconds } from '../graph/queries.js';
-import { substituteRaw, substituteSql } from '../template/substitute.js';
+import { substituteRaw, substituteSql, substituteVariables } from '../template/substitute.js';
 import { parseLossless } from '../json/lossless.js';
 
-export function runLeaf(db: Db, inst: InstanceInfo, node: FlatNode, memo: Record<string, unknown>, now: Date): Outcome {
+export function runLeaf(
+  db: Db,
+  inst: InstanceInfo,
+  node: FlatNode,
+  memo: Record<string, unknown>,
+  now: Date,
+  maxResultBytes: number,
+): Outcome {
   try {
     switch (node.node_type) {
       case 'SQL': {
         const query = node.query!;
-        return completed(runSqlStep(db, substituteSql(query, inst.templateContext(db, query))));
+        const ctx = inst.templateContext(db, query);
+        // Substitution and the checks on the statement lex it as this session will parse it.
+        const strings = sessionStringSettings(db, substituteVariables(query, ctx));
+        return completed(runSqlStep(db, substituteSql(query, ctx, strings), { maxResultBytes }, strings));
       }
       case 'SLEEP':
         return completed(`{"slept":true,"seconds":${readSleepSeconds(node.query!)}}`);
@@ -38,6 +49,7 @@ export function runLeaf(db: Db, inst: InstanceInfo, node: FlatNode, memo: Record
         return failed(`node type ${node.node_type} is not a step`);
     }
   } catch (e) {
+    if (isTransient(e)) throw e; // a serialization failure or deadlock: the worker runs the step again
     return failed(messageOf(e));
   }
 }

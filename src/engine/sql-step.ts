@@ -1,22 +1,44 @@
 // Runs a step's SQL and shapes its result as {"rows":[…],"row_count":N}. Row sets are
 // turned into JSON by PostgreSQL itself (row_to_json), so int8, numeric and timestamps stay
 // exact and column order is kept; DML without RETURNING reports its affected-row count.
-import type { Db } from './db.js';
-import { lexSql } from '../template/lexer.js';
+// Everything wrapped around the user's statement names pg_catalog objects explicitly, so it
+// means the same whatever the session's search_path and whatever another role put in public.
+import { type Db, stmt } from './db.js';
+import { isTransient } from './errors.js';
+import { STANDARD_STRINGS, type StringSettings, dependsOnStringSettings, lexSql } from '../template/lexer.js';
 import { planStatement } from './statement.js';
 
 export class StepSqlError extends Error {}
 
+export interface StepLimits {
+  /** pg_durable.max_result_bytes: the largest result text a step may produce. */
+  maxResultBytes: number;
+}
+
+const stringSettingsStmt = stmt(`SELECT pg_catalog.current_setting('standard_conforming_strings') AS scs`);
+
+/**
+ * The session's string settings as they are now (a role's defaults or an earlier step may have
+ * changed them), for lexing the step `text` (its variables already filled in). Read only when
+ * they matter: without a backslash in the text they change nothing, and every backslash that
+ * substitution adds sits in an E'...' literal, which reads the same under any settings.
+ */
+export function sessionStringSettings(db: Db, text: string): StringSettings {
+  if (!dependsOnStringSettings(text)) return STANDARD_STRINGS;
+  const { scs } = db.query(stringSettingsStmt)[0] as { scs: string };
+  return { standardConformingStrings: scs === 'on' };
+}
+
 /** The statement's code with literals, identifiers and comments blanked out. */
-function codeOnly(sql: string): string {
-  return lexSql(sql)
+function codeOnly(sql: string, strings: StringSettings): string {
+  return lexSql(sql, strings)
     .map((s) => (s.kind === 'code' ? s.text : ' '.repeat(s.text.length)))
     .join('');
 }
 
 /** One statement, without its trailing semicolons; more than one is an error. */
-export function singleStatement(sql: string): string {
-  const code = codeOnly(sql);
+export function singleStatement(sql: string, strings: StringSettings): string {
+  const code = codeOnly(sql, strings);
   const semicolon = code.indexOf(';');
   if (semicolon < 0) return sql.trim();
   if (code.slice(semicolon).replace(/[;\s]/g, '') !== '') {
@@ -25,34 +47,66 @@ export function singleStatement(sql: string): string {
   return sql.slice(0, semicolon).trim();
 }
 
-// Compact JSON text (json_agg would add line breaks); row_to_json keeps column order. The
-// alias is one no user column is likely to shadow.
+// The alias is one no user column is likely to shadow.
 const ROW = '"pg_durable step row"';
-const AS_JSON = `'{"rows":[' || coalesce(string_agg(row_to_json(${ROW})::text, ','), '') || '],"row_count":' || count(*) || '}' AS r`;
+const RUNNING = 'OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
+const CAT = 'OPERATOR(pg_catalog.||)';
 
-export function runSqlStep(db: Db, template: string): string {
-  const sql = singleStatement(template);
-  const plan = planStatement(sql);
+/**
+ * The rows of `from` as compact JSON text (json_agg would add line breaks; row_to_json keeps
+ * column order), aggregating at most `limit` bytes of them. `total` is the running size of the
+ * rows' JSON, commas included; the outer window stops at the second row past the limit
+ * (PostgreSQL 15's window run condition; older servers read on but aggregate nothing more), so
+ * memory stays bounded however many rows the statement yields. Past the limit `r` is NULL and
+ * `reached`/`counted` tell how far the rows got. OFFSET 0 keeps the subquery that builds each
+ * row's JSON from being inlined, which would build it twice.
+ */
+function boundedJson(prefix: string, from: string, limit: number): string {
+  const over = `total OPERATOR(pg_catalog.>) ${limit}::pg_catalog.int8`;
+  const json = `'{"rows":[' ${CAT} coalesce(pg_catalog.string_agg(j, ',') FILTER (WHERE NOT ${over}), '') ${CAT} '],"row_count":' ${CAT} pg_catalog.count(*)::pg_catalog.text ${CAT} '}'`;
+  return `${prefix}SELECT r, pg_catalog.octet_length(r) AS bytes, reached, counted FROM (
+  SELECT CASE WHEN pg_catalog.bool_or(${over}) THEN NULL ELSE ${json} END AS r,
+         pg_catalog.max(total)::pg_catalog.float8 AS reached, pg_catalog.count(*)::pg_catalog.float8 AS counted
+  FROM (SELECT j, total, pg_catalog.count(*) FILTER (WHERE ${over}) ${RUNNING} AS overs
+    FROM (SELECT j, pg_catalog.sum(pg_catalog.octet_length(j) OPERATOR(pg_catalog.+) 1) ${RUNNING} AS total
+      FROM (SELECT pg_catalog.row_to_json(${ROW})::pg_catalog.text AS j FROM ${from} OFFSET 0) AS j) AS t) AS o
+  WHERE overs OPERATOR(pg_catalog.<=) 1) AS a`;
+}
+
+export function runSqlStep(db: Db, sql: string, limits: StepLimits, strings: StringSettings): string {
+  const limit = limits.maxResultBytes;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`invalid pg_durable.max_result_bytes: ${limit}`);
+  const statement = singleStatement(sql, strings);
+  const plan = planStatement(statement, strings);
   try {
     switch (plan.kind) {
       case 'query':
-        return rowsOf(db, `SELECT ${AS_JSON} FROM (${sql}\n) ${ROW}`);
+        return rowsOf(db, boundedJson('', `(${statement}\n) ${ROW}`, limit), limit);
       case 'returning':
-        return rowsOf(db, `WITH ${ROW} AS (${sql}\n) SELECT ${AS_JSON} FROM ${ROW}`);
+        return rowsOf(db, boundedJson(`WITH ${ROW} AS (${statement}\n) `, ROW, limit), limit);
       case 'with':
         // The main statement joins the CTE list, so data-modifying CTEs stay at the top level.
-        if (plan.mainReturnsRows) return rowsOf(db, `${plan.ctes}, ${ROW} AS (${plan.main}\n) SELECT ${AS_JSON} FROM ${ROW}`);
-        return affected(db, sql);
+        if (plan.mainReturnsRows) return rowsOf(db, boundedJson(`${plan.ctes}, ${ROW} AS (${plan.main}\n) `, ROW, limit), limit);
+        return affected(db, statement);
       case 'command':
-        return affected(db, sql);
+        return affected(db, statement);
     }
   } catch (e) {
+    if (isTransient(e)) throw e; // not the step's failure: the worker runs it again
     throw new StepSqlError(explain(messageOf(e)));
   }
 }
 
-function rowsOf(db: Db, sql: string): string {
-  return (db.execute(sql) as { r: string }[])[0].r;
+function rowsOf(db: Db, sql: string, limit: number): string {
+  const row = (db.execute(sql) as { r: string | null; bytes: number; reached: number; counted: number }[])[0];
+  if (row.r !== null && row.bytes <= limit) return row.r;
+  const size =
+    row.r === null
+      ? `its rows had passed ${row.reached} bytes of JSON by row ${row.counted}, where reading stopped`
+      : `it is ${row.bytes} bytes`;
+  throw new StepSqlError(
+    `step result exceeds pg_durable.max_result_bytes (${limit} bytes): ${size}; return fewer or smaller rows (LIMIT, aggregate)`,
+  );
 }
 
 /** A statement that returns no rows to us (DDL, DML without RETURNING, SELECT … INTO, …). */

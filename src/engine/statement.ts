@@ -1,7 +1,7 @@
 // Just enough structure of one SQL statement to decide how to run it as a step: whether it
 // returns rows, and for a WITH statement where its CTE list ends. Works on the lexer's code
 // segments, so words inside literals, identifiers and comments never count.
-import { lexSql } from '../template/lexer.js';
+import { type StringSettings, lexSql } from '../template/lexer.js';
 
 interface Token {
   text: string; // lower-cased word, or one of ( ) ,
@@ -9,10 +9,10 @@ interface Token {
   depth: number; // parenthesis depth before the token
 }
 
-function tokens(sql: string): Token[] {
+function tokens(sql: string, strings: StringSettings): Token[] {
   const out: Token[] = [];
   let depth = 0;
-  for (const seg of lexSql(sql)) {
+  for (const seg of lexSql(sql, strings)) {
     if (seg.kind !== 'code') continue;
     for (const m of seg.text.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),]/g)) {
       const text = m[0].toLowerCase();
@@ -37,8 +37,9 @@ export type StatementPlan =
 const ROW_STARTERS = new Set(['select', 'values', 'table']);
 const DML = new Set(['insert', 'update', 'delete', 'merge']);
 
-export function planStatement(sql: string): StatementPlan {
-  const toks = tokens(sql);
+/** `strings`: the settings of the session that will run `sql`. */
+export function planStatement(sql: string, strings: StringSettings): StatementPlan {
+  const toks = tokens(sql, strings);
   const first = toks.find((t) => t.text !== '(');
   if (!first) return { kind: 'command' };
   if (first.text === 'with') return planWith(sql, toks) ?? { kind: 'command' };

@@ -1,8 +1,28 @@
 // Splits PostgreSQL SQL text into code and the regions a template must never touch:
 // string literals, quoted identifiers, comments and dollar-quoted bodies. It follows
-// PostgreSQL's scanner (scan.l) with standard_conforming_strings = on, the default: a plain
-// '...' string treats backslash as an ordinary character. Unterminated regions run to the end
-// of the text; PostgreSQL reports those errors itself when the statement runs.
+// PostgreSQL's scanner (scan.l) under the session's string settings: with
+// standard_conforming_strings off a plain '...' (or N'...') string reads backslash as an escape,
+// exactly like E'...', so "'a\' || $x'" is one string there. backslash_quote and
+// escape_string_warning never move where a string ends (they only raise an error or a warning),
+// and step SQL reaches the scanner in the server encoding, never a client-only one. Unterminated
+// regions run to the end of the text; PostgreSQL reports those errors itself when the statement
+// runs.
+
+/** The session settings that decide where PostgreSQL's string literals end. */
+export interface StringSettings {
+  standardConformingStrings: boolean;
+}
+
+/** PostgreSQL's defaults. */
+export const STANDARD_STRINGS: StringSettings = { standardConformingStrings: true };
+
+/**
+ * Whether lexing `sql` can depend on StringSettings: the settings only change how a backslash
+ * inside a plain '...' string reads, so text without a backslash lexes the same under any.
+ */
+export function dependsOnStringSettings(sql: string): boolean {
+  return sql.includes('\\');
+}
 
 export type SegmentKind = 'code' | 'string' | 'quoted_identifier' | 'comment' | 'dollar_quoted';
 
@@ -27,7 +47,8 @@ const STANDARD: StringRules = { backslashEscapes: false, doubledQuotes: true };
 const ESCAPE: StringRules = { backslashEscapes: true, doubledQuotes: true };
 const BIT: StringRules = { backslashEscapes: false, doubledQuotes: false };
 
-export function lexSql(sql: string): Segment[] {
+export function lexSql(sql: string, strings: StringSettings = STANDARD_STRINGS): Segment[] {
+  const plain = strings.standardConformingStrings ? STANDARD : ESCAPE;
   const segments: Segment[] = [];
   let codeStart = 0;
   const protect = (kind: SegmentKind, start: number, end: number): number => {
@@ -42,7 +63,7 @@ export function lexSql(sql: string): Segment[] {
     const c = sql[i];
     const next = sql[i + 1];
     if (c === "'") {
-      i = protect('string', i, endOfQuoted(sql, i + 1, "'", STANDARD));
+      i = protect('string', i, endOfQuoted(sql, i + 1, "'", plain));
     } else if (c === '"') {
       i = protect('quoted_identifier', i, endOfQuoted(sql, i + 1, '"', STANDARD));
     } else if (c === '-' && next === '-') {
@@ -59,7 +80,7 @@ export function lexSql(sql: string): Segment[] {
         i = protect('dollar_quoted', i, close < 0 ? sql.length : close + delimiter[0].length);
       }
     } else if (isIdentifierStart(c)) {
-      const prefixed = prefixedString(sql, i);
+      const prefixed = prefixedString(sql, i, plain);
       if (prefixed === null) {
         // Consumed whole, so "x$a$" stays an identifier and "xe'..'" is not an E-string.
         i = endOfIdentifier(sql, i + 1);
@@ -78,13 +99,17 @@ function segment(sql: string, kind: SegmentKind, start: number, end: number): Se
   return { kind, start, end, text: sql.slice(start, end) };
 }
 
-/** E'..', B'..', X'..', N'..' and U&'..' — only when the prefix starts a word. */
-function prefixedString(sql: string, i: number): { quoteAt: number; rules: StringRules } | null {
+/**
+ * E'..', B'..', X'..', N'..' and U&'..' — only when the prefix starts a word. N'..' reads like a
+ * plain string; U&'..' never takes backslash escapes (PostgreSQL refuses it outright when
+ * standard_conforming_strings is off).
+ */
+function prefixedString(sql: string, i: number, plain: StringRules): { quoteAt: number; rules: StringRules } | null {
   const prefix = sql[i].toUpperCase();
   if (sql[i + 1] === "'") {
     if (prefix === 'E') return { quoteAt: i + 1, rules: ESCAPE };
     if (prefix === 'B' || prefix === 'X') return { quoteAt: i + 1, rules: BIT };
-    if (prefix === 'N') return { quoteAt: i + 1, rules: STANDARD };
+    if (prefix === 'N') return { quoteAt: i + 1, rules: plain };
   }
   if (prefix === 'U' && sql[i + 1] === '&' && sql[i + 2] === "'") return { quoteAt: i + 2, rules: STANDARD };
   return null;

@@ -1,7 +1,10 @@
 // SQL text for values substituted into step SQL. Nothing emitted here can end the literal it
-// sits in, whatever standard_conforming_strings is: a string with a backslash becomes an
-// E'...' literal (which reads backslashes as escapes under either setting) with backslashes
-// doubled; every quote is doubled. The only bare values are validated numbers and booleans.
+// sits in, whatever the session's string settings: every quote is doubled (never written \',
+// which backslash_quote may refuse), and a string with a backslash becomes an E'...' literal
+// with backslashes doubled, which reads the same whether standard_conforming_strings is on or
+// off. A string without a backslash stays a plain '...' literal: with nothing to escape it too
+// reads the same under both settings, and it keeps substituted SQL as readable as it was
+// written. The only bare values are validated numbers and booleans.
 
 import {
   type Json,

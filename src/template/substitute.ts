@@ -6,7 +6,7 @@
 
 import { type Json, hasOwn, jsonKeys, stringifyLossless } from '../json/lossless.js';
 import { SubstitutionError } from './errors.js';
-import { lexSql } from './lexer.js';
+import { STANDARD_STRINGS, type StringSettings, lexSql } from './lexer.js';
 import { arrayLiteral, rawText, sqlLiteral, valuesTable } from './literal.js';
 import { type Reference, describeReference, referencedRows, referencedValue, referencedValues } from './reference.js';
 
@@ -29,9 +29,10 @@ const WORD = /[A-Za-z_][A-Za-z0-9_\u0080-\uffff]*/y;
 const IDENTIFIER_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 const WHITESPACE = /\s/;
 
-export function substituteSql(template: string, ctx: TemplateContext): string {
+/** `strings` must be the settings of the session that runs the result (see lexer.ts). */
+export function substituteSql(template: string, ctx: TemplateContext, strings: StringSettings = STANDARD_STRINGS): string {
   const text = substituteVariables(template, ctx);
-  return lexSql(text)
+  return lexSql(text, strings)
     .map((segment) => (segment.kind === 'code' ? substituteReferences(segment.text, ctx.results, 'sql') : segment.text))
     .join('');
 }
@@ -40,7 +41,7 @@ export function substituteRaw(template: string, ctx: TemplateContext): string {
   return substituteReferences(substituteVariables(template, ctx), ctx.results, 'raw');
 }
 
-function substituteVariables(template: string, ctx: TemplateContext): string {
+export function substituteVariables(template: string, ctx: TemplateContext): string {
   // String.replace with a function neither rescans nor interprets the inserted text.
   return template.replace(VARIABLE, (whole: string, name: string) => {
     if (name === 'sys_instance_id') return ctx.instanceId;

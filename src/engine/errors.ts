@@ -1,0 +1,18 @@
+// Classifying errors that reach the engine from SQL. plv8 (and the compatible runtime) put
+// the SQLSTATE of a PostgreSQL error on the JavaScript exception as `sqlerrcode`.
+
+/** SQLSTATEs of failures that say nothing about the work itself: run it again later. */
+const TRANSIENT = new Set([
+  '40001', // serialization_failure (e.g. default_transaction_isolation = serializable)
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available (lock_timeout)
+]);
+
+export function sqlState(e: unknown): string | null {
+  const code = (e as { sqlerrcode?: unknown } | null)?.sqlerrcode;
+  return typeof code === 'string' ? code : null;
+}
+
+export function isTransient(e: unknown): boolean {
+  return TRANSIENT.has(sqlState(e) ?? '');
+}
