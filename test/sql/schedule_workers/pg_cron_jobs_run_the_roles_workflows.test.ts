@@ -23,7 +23,10 @@ describe.skipIf(!usesPrivateCluster())('df.schedule_workers', () => {
     const err = await admin.query(`SELECT df.schedule_workers($1)`, [fx.role]).catch((e: { message: string; hint: string }) => e);
     expect((err as { message: string }).message).toBe(`pg_cron is not installed in database ${fx.scratch.name}`);
     hint = (err as { hint: string }).hint;
-    expect(hint).toContain(`SELECT cron.schedule_in_database('pg_durable ${fx.role} ${fx.scratch.name} 1', '* * * * *', 'CALL df.work(58, 10)', '${fx.scratch.name}', '${fx.role}');`);
+    expect(hint).toContain(
+      `SELECT cron.unschedule(jobid) FROM cron.job WHERE username OPERATOR(pg_catalog.=) '${fx.role}' AND database OPERATOR(pg_catalog.=) '${fx.scratch.name}' AND pg_catalog.starts_with(jobname, 'pg_durable ');`,
+    );
+    expect(hint).toContain(`SELECT cron.schedule_in_database('pg_durable ${fx.scratch.name} worker 1', '* * * * *', 'CALL df.work(58, 10)', '${fx.scratch.name}', '${fx.role}');`);
   });
 
   it('refuses roles that cannot log in and silly worker counts', async () => {
