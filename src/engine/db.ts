@@ -14,8 +14,6 @@ export interface Db {
   query(stmt: Statement, args?: readonly unknown[]): Row[];
   /** Runs dynamic SQL text once (user steps); rows or the affected-row count. */
   execute(sql: string): Row[] | number;
-  /** The single text value of ONE statement built from caller input (prepared, so never two). */
-  evaluate(sql: string): string;
   /** Ends the current transaction and starts a new one (procedures only). */
   commit(): void;
   rollback(): void;

@@ -1,5 +1,6 @@
 // Monitoring that needs the engine's own logic: df.instance_nodes (inferred statuses) and
 // df.explain (the tree of an instance, an envelope, a DSL expression or one statement).
+// DSL text is read by our own parser, never evaluated: explaining runs nothing.
 import { stmt, type Db } from './db.js';
 import { loadNodes } from './store.js';
 import type { FlatNode } from '../graph/flatten.js';
@@ -8,13 +9,31 @@ import { workflowFromText } from '../graph/builders.js';
 import { inferStatuses, type PhysicalStatus } from '../explain/status.js';
 import { renderExplain, renderMermaid } from '../explain/render.js';
 import type { InstanceStatus, NodeDisplayStatus } from '../explain/labels.js';
-import { lexSql } from '../template/lexer.js';
+import { envelopeFromDsl } from '../graph/dsl/index.js';
+import { sessionStringSettings } from './sql-step.js';
+import { checkStoredGraph } from '../graph/stored.js';
 
+const T = 'pg_catalog.text';
 const nodeDetailsStmt = stmt(
-  `SELECT id, status, result::text AS result, status_details::text AS status_details, updated_at::text AS updated_at
-   FROM df.nodes WHERE instance_id = $1 ORDER BY id`,
-  'text',
+  `SELECT n.id, n.status, n.result::${T} AS result, n.status_details::${T} AS status_details, n.updated_at::${T} AS updated_at
+   FROM df.nodes n
+   WHERE n.submitted_by OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $2::${T}
+   ORDER BY n.id`,
+  T,
+  T,
 );
+const instanceStmt = stmt(
+  `SELECT i.id::${T} AS id, i.label, i.status, coalesce(i.result::${T}, i.error) AS output, i.submitted_by::${T} AS owner
+   FROM df.instances i WHERE i.id OPERATOR(pg_catalog.=) $1::${T}`,
+  T,
+);
+interface InstanceHeader {
+  id: string;
+  label: string | null;
+  status: InstanceStatus;
+  output: string | null;
+  owner: string;
+}
 
 interface NodeDetails {
   id: number;
@@ -24,14 +43,22 @@ interface NodeDetails {
   updated_at: string;
 }
 
-function liveNodes(db: Db, id: string): { flat: FlatNode[]; details: NodeDetails[]; statuses: Map<number, PhysicalStatus> } {
-  const flat = loadNodes(db, id);
-  const details = db.query(nodeDetailsStmt, [id]) as unknown as NodeDetails[];
+/** The instance's own graph and node states (only its owner's rows, even for a superuser). */
+function liveNodes(db: Db, inst: InstanceHeader): { flat: FlatNode[]; details: NodeDetails[]; statuses: Map<number, PhysicalStatus> } {
+  const flat = loadNodes(db, inst.owner, inst.id);
+  checkStoredGraph(inst.id, flat);
+  const details = db.query(nodeDetailsStmt, [inst.owner, inst.id]) as unknown as NodeDetails[];
   return { flat, details, statuses: new Map(details.map((d) => [d.id, d.status])) };
 }
 
+function instanceHeader(db: Db, id: string): InstanceHeader | null {
+  return (db.query(instanceStmt, [id])[0] as unknown as InstanceHeader | undefined) ?? null;
+}
+
 export function instanceNodes(db: Db, id: string): Record<string, unknown>[] {
-  const { flat, details, statuses } = liveNodes(db, id);
+  const inst = instanceHeader(db, id);
+  if (inst === null) return [];
+  const { flat, details, statuses } = liveNodes(db, inst);
   const inferred = inferStatuses(flat, statuses);
   const byId = new Map(details.map((d) => [d.id, d]));
   return flat.map((n) => {
@@ -54,11 +81,6 @@ export function instanceNodes(db: Db, id: string): Record<string, unknown>[] {
   });
 }
 
-const instanceStmt = stmt(
-  `SELECT id, label, status, coalesce(result::text, error) AS output FROM df.instances WHERE id = $1`,
-  'text',
-);
-
 export type ExplainFormat = 'text' | 'full' | 'mermaid';
 
 const DSL = /~>|\|=>|\?>|!>|@>|\bdf\./;
@@ -67,11 +89,9 @@ const STATEMENT = /^\s*\(?\s*(select|insert|update|delete|with|values|table|merg
 export function explain(db: Db, input: string, format: ExplainFormat): string {
   const trimmed = input.trim();
   if (/^[0-9a-f]{8}$/.test(trimmed)) {
-    const inst = db.query(instanceStmt, [trimmed])[0] as
-      | { id: string; label: string | null; status: InstanceStatus; output: string | null }
-      | undefined;
-    if (!inst) throw new Error(`Instance not found or access denied: ${trimmed}`);
-    const { flat, statuses } = liveNodes(db, trimmed);
+    const inst = instanceHeader(db, trimmed);
+    if (inst === null) throw new Error(`Instance not found or access denied: ${trimmed}`);
+    const { flat, statuses } = liveNodes(db, inst);
     const display = new Map<number, NodeDisplayStatus>();
     for (const [id, s] of inferStatuses(flat, statuses)) display.set(id, s.inferred_status);
     if (format === 'mermaid') return renderMermaid(flat, display);
@@ -83,18 +103,10 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
   }
   let envelopeText: string;
   if (/^\{/.test(trimmed)) envelopeText = trimmed;
-  else if (DSL.test(trimmed)) envelopeText = db.evaluate(`SELECT (${oneExpression(trimmed)})::text AS e`);
+  else if (DSL.test(trimmed)) envelopeText = envelopeFromDsl(trimmed, sessionStringSettings(db, trimmed));
   else if (STATEMENT.test(trimmed)) envelopeText = trimmed;
   else throw new Error(`Cannot explain input: ${trimmed.slice(0, 60)}`);
   const flat = flatten(workflowFromText(envelopeText));
   if (format === 'mermaid') return renderMermaid(flat);
   return renderExplain(flat, { fullQueries: format === 'full' });
-}
-
-/** DSL text is evaluated as the caller; a ';' outside literals could smuggle in a statement. */
-function oneExpression(text: string): string {
-  if (lexSql(text).some((s) => s.kind === 'code' && s.text.includes(';'))) {
-    throw new Error('Cannot explain input: a workflow expression cannot contain ";" outside string literals');
-  }
-  return text;
 }

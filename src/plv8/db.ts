@@ -18,17 +18,6 @@ export class Plv8Db implements Db {
     return plv8.execute(sql);
   }
 
-  evaluate(sql: string): string {
-    const plan = plv8.prepare(sql);
-    try {
-      const rows = plan.execute([]);
-      if (typeof rows === 'number' || rows.length !== 1) throw new Error('expected one value');
-      return String(Object.values(rows[0])[0]);
-    } finally {
-      plan.free();
-    }
-  }
-
   commit(): void {
     plv8.commit();
   }
