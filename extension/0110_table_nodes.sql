@@ -1,5 +1,7 @@
+-- The static graph. Its key leads with the owner: a unique key ignores row-level security,
+-- so a key without the owner would let one role probe or block another role's rows.
 CREATE TABLE df.nodes (
-  instance_id    varchar(8) NOT NULL REFERENCES df.instances (id) ON DELETE CASCADE,
+  instance_id    varchar(8) NOT NULL,
   id             integer NOT NULL,
   node_type      text NOT NULL,
   query          text,
@@ -9,16 +11,17 @@ CREATE TABLE df.nodes (
   status         text NOT NULL DEFAULT 'pending'
                  CHECK (status IN ('pending', 'running', 'completed', 'failed')),
   result         jsonb,
-  submitted_by   regrole NOT NULL DEFAULT current_user::regrole,
-  database       text NOT NULL DEFAULT current_database(),
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  updated_at     timestamptz NOT NULL DEFAULT now(),
+  submitted_by   regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
+  database       text NOT NULL DEFAULT pg_catalog.current_database(),
+  created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   status_details jsonb,
   -- ours: the rest of the static graph
   parent_node    integer,
   condition_node integer,
   extra_nodes    integer[] NOT NULL DEFAULT '{}',
   retry          jsonb,
-  PRIMARY KEY (instance_id, id)
+  PRIMARY KEY (submitted_by, instance_id, id),
+  FOREIGN KEY (submitted_by, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.nodes IS 'The static graph of each instance, one row per node, with its latest status and result';

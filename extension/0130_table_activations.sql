@@ -1,20 +1,31 @@
 -- Runtime state: one row per live activation of a graph node. A node can have many
 -- activations over time (loop iterations). Leaf activations (SQL, SLEEP, SIGNAL, …) are the
--- claimable work; composite ones (THEN, JOIN, …) hold their bookkeeping in memo.
+-- claimable work; composite ones (THEN, JOIN, …) hold their bookkeeping in memo. Keys and
+-- references all carry the owner, so a row can only ever belong to its owner's instances,
+-- and ids another role inserts can never collide with the engine's. Users hold no DELETE
+-- right (it would also let them LOCK the whole table against every role): a settled
+-- activation is marked retired, and df._sweep() removes retired rows.
 CREATE TABLE df.activations (
-  id          bigserial PRIMARY KEY,
-  instance_id varchar(8) NOT NULL REFERENCES df.instances (id) ON DELETE CASCADE,
+  id          bigserial,
+  instance_id varchar(8) NOT NULL,
   node_id     integer NOT NULL,
-  parent_id   bigint REFERENCES df.activations (id) ON DELETE CASCADE,
+  parent_id   bigint,
   slot        text NOT NULL,              -- role in the parent: root, left, right, condition, then, else, branch:N, body, while
   leaf        boolean NOT NULL,
-  wake_at     timestamptz NOT NULL DEFAULT now(),
+  wake_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   attempt     integer NOT NULL DEFAULT 1,
+  runs        integer NOT NULL DEFAULT 0,     -- runs started of this attempt (roles with a statement_timeout only)
   memo        json NOT NULL DEFAULT '{}',     -- json, not jsonb: branch results keep column order
-  owner       regrole NOT NULL,
-  created_at  timestamptz NOT NULL DEFAULT now()
+  owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
+  created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  retired     boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (owner, id),
+  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
+  -- parent_id has no foreign key on purpose: a settled RACE or JOIN drops its subtree
+  -- without waiting on a leaf another worker is running (see the checkpoint statement).
 );
-CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf;
-CREATE INDEX activations_parent_idx ON df.activations (parent_id);
-CREATE INDEX activations_instance_idx ON df.activations (instance_id);
+CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf AND NOT retired;
+CREATE INDEX activations_parent_idx ON df.activations (owner, parent_id) WHERE NOT retired;
+CREATE INDEX activations_instance_idx ON df.activations (owner, instance_id) WHERE NOT retired;
+CREATE INDEX activations_retired_idx ON df.activations (owner, id) WHERE retired;
 COMMENT ON TABLE df.activations IS 'Runtime: live activations of graph nodes; leaf rows are the work workers claim';

@@ -1,11 +1,16 @@
 -- Signals that arrived before any activation waited for them (ours: buffered, not dropped).
+-- A consumed signal is marked retired; df._sweep() removes it (users hold no DELETE right).
 CREATE TABLE df.signals (
-  id          bigserial PRIMARY KEY,
-  instance_id varchar(8) NOT NULL REFERENCES df.instances (id) ON DELETE CASCADE,
+  id          bigserial,
+  instance_id varchar(8) NOT NULL,
   name        text NOT NULL,
   data        json,
-  owner       regrole NOT NULL,
-  created_at  timestamptz NOT NULL DEFAULT now()
+  owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
+  created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  retired     boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (owner, id),
+  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
 );
-CREATE INDEX signals_instance_name_idx ON df.signals (instance_id, name, id);
+CREATE INDEX signals_instance_name_idx ON df.signals (owner, instance_id, name, id) WHERE NOT retired;
+CREATE INDEX signals_retired_idx ON df.signals (owner, id) WHERE retired;
 COMMENT ON TABLE df.signals IS 'Runtime: signals kept until a matching wait consumes them';

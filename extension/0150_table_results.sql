@@ -1,9 +1,10 @@
 -- Named results (|=> 'name') of each instance, latest value per name, JSON text kept exact.
 CREATE TABLE df.results (
-  instance_id varchar(8) NOT NULL REFERENCES df.instances (id) ON DELETE CASCADE,
+  instance_id varchar(8) NOT NULL,
   name        text NOT NULL,
   value       json NOT NULL,
-  owner       regrole NOT NULL,
-  PRIMARY KEY (instance_id, name)
+  owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
+  PRIMARY KEY (owner, instance_id, name),
+  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.results IS 'Runtime: named results visible to later steps of the instance';

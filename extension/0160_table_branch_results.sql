@@ -1,10 +1,11 @@
 -- Results of the JOIN branches that completed, until the JOIN itself settles: one row per
 -- branch, so a wide JOIN costs one insert per branch rather than a growing memo rewrite.
 CREATE TABLE df.branch_results (
-  activation_id bigint NOT NULL REFERENCES df.activations (id) ON DELETE CASCADE,
+  activation_id bigint NOT NULL,
   branch        integer NOT NULL,
   value         json NOT NULL,
-  owner         regrole NOT NULL,
-  PRIMARY KEY (activation_id, branch)
+  owner         regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
+  PRIMARY KEY (owner, activation_id, branch),
+  FOREIGN KEY (owner, activation_id) REFERENCES df.activations (owner, id) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.branch_results IS 'Runtime: completed branch results of JOINs still waiting for other branches';

@@ -5,7 +5,8 @@ CREATE FUNCTION df._list_limit(limit_count integer) RETURNS integer LANGUAGE plp
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_max integer := coalesce(nullif(current_setting('pg_durable.list_instances_max_limit', true), '')::integer, 1000);
+  -- An administrator's cap (df._admin_setting): a role cannot lift it for itself.
+  v_max integer := coalesce(nullif(df._admin_setting('pg_durable.list_instances_max_limit'), '')::integer, 1000);
 BEGIN
   IF limit_count IS NULL OR limit_count < 1 THEN
     RAISE EXCEPTION 'limit_count must be at least 1, got %', coalesce(limit_count::text, 'NULL');
@@ -108,19 +109,6 @@ AS $$
   LIMIT df._list_limit(limit_count)
 $$;
 COMMENT ON FUNCTION df.instance_executions(text, integer) IS 'Executions of an instance (pg_durable runs each instance once)';
-
-CREATE FUNCTION df.metrics()
-RETURNS TABLE (total_instances bigint, running_instances bigint, completed_instances bigint, failed_instances bigint,
-               total_executions bigint, total_events bigint)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT count(*), count(*) FILTER (WHERE status = 'running'), count(*) FILTER (WHERE status = 'completed'),
-         count(*) FILTER (WHERE status = 'failed'), count(*),
-         (SELECT count(*) FROM df.nodes WHERE status IN ('completed', 'failed'))
-  FROM df.instances
-$$;
-COMMENT ON FUNCTION df.metrics() IS 'Totals over the instances you can see (all of them for a superuser)';
 
 CREATE FUNCTION df.explain(input text, format text DEFAULT 'text') RETURNS text LANGUAGE plv8 VOLATILE STRICT
 AS $$ return @API@.explain(input, format); $$;

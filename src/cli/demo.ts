@@ -49,7 +49,8 @@ const WORKFLOWS: { title: string; sql: string; signal?: { name: string; data: st
 async function setUp(adminUrl: string): Promise<string> {
   const { adminDb, userDb: userUrl } = await createAppDatabase(adminUrl, DATABASE, ROLE);
   const db = await connect(adminDb);
-  await db.query(`ALTER ROLE ${ROLE} IN DATABASE ${DATABASE} SET pg_durable.loop_min_interval = '0.2'`);
+  // Loop pacing is the administrator's, set for the whole database (a role's own setting is ignored).
+  await db.query(`ALTER DATABASE ${DATABASE} SET pg_durable.loop_min_interval = '0.2'`);
   await db.end();
   const user = await connect(userUrl);
   await user.query(`

@@ -28,6 +28,9 @@ interface Loaded extends ActivationRef {
 
 const MAX_LOOP_ITERATIONS = 100_000;
 
+/** The settling step's parent is gone: a RACE or JOIN above it settled without it, so it may not commit. */
+export class Superseded extends Error {}
+
 export class Checkpoint {
   private readonly inserts = new Map<string, NewActivation>();
   private readonly updates = new Map<string, { memo?: Record<string, unknown>; wake_at?: string; attempt?: number }>();
@@ -187,7 +190,7 @@ export class Checkpoint {
     let a = this.loaded.get(id);
     if (!a) {
       const row = this.reads.activation(id);
-      if (!row) throw new Error(`activation ${id} vanished while its child settled`);
+      if (!row) throw new Superseded(`activation ${id} was settled while its child ran`);
       a = { id: row.id, node_id: row.node_id, parent_id: row.parent_id, slot: row.slot, memo: JSON.parse(row.memo) };
       this.loaded.set(id, a);
     }

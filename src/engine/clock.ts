@@ -1,16 +1,11 @@
-// The engine's notion of "now". Tests move it forward through the setting
-// pg_durable.fake_now_offset (seconds), so timer and cron tests need not wait real minutes.
-// The setting is read once per df.work call or df.start, not per step.
-import { stmt, type Db } from './db.js';
-
-const offsetStmt = stmt(`SELECT coalesce(nullif(current_setting('pg_durable.fake_now_offset', true), ''), '0') AS s`);
-
+// The engine's notion of "now". Tests move it forward through the administrator's setting
+// pg_durable.fake_now_offset (seconds; see settings.ts), so timer and cron tests need not
+// wait real minutes.
 export class Clock {
   private offsetMs = 0;
 
-  refresh(db: Db): void {
-    const offset = Number(db.query(offsetStmt)[0].s);
-    this.offsetMs = Number.isFinite(offset) ? offset * 1000 : 0;
+  setOffset(seconds: number): void {
+    this.offsetMs = seconds * 1000;
   }
 
   now(): Date {

@@ -5,11 +5,22 @@ import * as store from './store.js';
 import { parseLossless } from '../json/lossless.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+/** Signals kept per instance before any wait consumed them; more is an error, not growth without end. */
+const MAX_BUFFERED_SIGNALS = 1000;
 
-const statusStmt = stmt(`SELECT status FROM df.instances WHERE id = $1`, 'text');
-const resultStmt = stmt(`SELECT result::text AS r FROM df.instances WHERE id = $1 AND status = 'completed'`, 'text');
-const errorStmt = stmt(`SELECT error FROM df.instances WHERE id = $1 AND status = 'failed'`, 'text');
-const sleepStmt = stmt(`SELECT pg_sleep($1)`, 'float8');
+const T = 'pg_catalog.text';
+const statusStmt = stmt(`SELECT i.status FROM df.instances i WHERE i.id OPERATOR(pg_catalog.=) $1::${T}`, T);
+const resultStmt = stmt(
+  `SELECT i.result::${T} AS r FROM df.instances i
+   WHERE i.id OPERATOR(pg_catalog.=) $1::${T} AND i.status OPERATOR(pg_catalog.=) 'completed'`,
+  T,
+);
+const errorStmt = stmt(
+  `SELECT i.error FROM df.instances i WHERE i.id OPERATOR(pg_catalog.=) $1::${T} AND i.status OPERATOR(pg_catalog.=) 'failed'`,
+  T,
+);
+const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
+const isolationStmt = stmt(`SELECT pg_catalog.current_setting('transaction_isolation') AS i`);
 
 function statusOf(db: Db, id: string): string | null {
   return (db.query(statusStmt, [id])[0]?.status as string | undefined) ?? null;
@@ -28,6 +39,13 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
   const { db } = session;
   session.refuseInsideStep('df.await_instance');
   if (!(timeoutSeconds > 0)) throw new Error(`timeout_seconds must be positive, got ${timeoutSeconds}`);
+  const isolation = db.query(isolationStmt)[0].i as string;
+  if (isolation !== 'read committed') {
+    // One snapshot for the whole transaction: it would never see the workers' progress.
+    throw new Error(
+      `df.await_instance() cannot see workers' progress in a ${isolation} transaction: call it in a READ COMMITTED transaction (BEGIN ISOLATION LEVEL READ COMMITTED), or poll df.status() from new transactions`,
+    );
+  }
   const deadline = Date.now() + timeoutSeconds * 1000;
   let pause = 0.005;
   for (;;) {
@@ -46,49 +64,67 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
 
 /** Pending work never runs afterwards; a step running now fails its liveness check and rolls back. */
 export function cancel(db: Db, id: string, reason: string): string {
-  store.lockInstance(db, id);
-  const s = statusOf(db, id);
-  if (s === null) throw notFound(id);
-  if (TERMINAL.has(s)) return `Instance ${id} is already ${s}; nothing to cancel`;
-  store.endInstance(db, id, 'cancelled', reason, `cancelled: ${reason}`);
+  const inst = store.lockInstance(db, id);
+  if (inst === null) throw notFound(id);
+  if (TERMINAL.has(inst.status)) return `Instance ${id} is already ${inst.status}; nothing to cancel`;
+  store.endInstance(db, inst.owner, id, 'cancelled', reason, `cancelled: ${reason}`);
   return `Instance ${id} cancelled: ${reason}`;
 }
 
+// Waiting activations a worker is running right now (a timeout firing) are skipped: the
+// signal is then kept for the next wait rather than waiting on that worker's row lock.
 const waitingStmt = stmt(
-  `SELECT a.id::text AS id, a.memo::text AS memo
-   FROM df.activations a JOIN df.nodes n ON n.instance_id = a.instance_id AND n.id = a.node_id
-   WHERE a.instance_id = $1 AND n.node_type = 'SIGNAL' AND (n.query::json ->> 'signal_name') = $2`,
-  'text',
-  'text',
+  `SELECT a.id::${T} AS id, a.memo::${T} AS memo
+   FROM df.activations a JOIN df.nodes n
+     ON n.submitted_by OPERATOR(pg_catalog.=) a.owner AND n.instance_id OPERATOR(pg_catalog.=) a.instance_id
+    AND n.id OPERATOR(pg_catalog.=) a.node_id
+   WHERE a.owner OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND a.instance_id OPERATOR(pg_catalog.=) $2::${T}
+     AND a.leaf AND NOT a.retired AND n.node_type OPERATOR(pg_catalog.=) 'SIGNAL'
+     AND (n.query::pg_catalog.json OPERATOR(pg_catalog.->>) 'signal_name') OPERATOR(pg_catalog.=) $3::${T}
+   FOR NO KEY UPDATE OF a SKIP LOCKED`,
+  T,
+  T,
+  T,
 );
 const deliverStmt = stmt(
-  `UPDATE df.activations SET memo = $2::json, wake_at = clock_timestamp() WHERE id = $1::bigint`,
-  'text',
-  'text',
+  `UPDATE df.activations a SET memo = $3::pg_catalog.json, wake_at = pg_catalog.clock_timestamp()
+   WHERE a.owner OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8`,
+  T,
+  T,
+  T,
 );
 const bufferStmt = stmt(
   `INSERT INTO df.signals (instance_id, name, data, owner)
-   SELECT id, $2, $3::json, submitted_by FROM df.instances WHERE id = $1`,
-  'text',
-  'text',
-  'text',
+   SELECT $2, $3, $4::pg_catalog.json, $1::pg_catalog.regrole
+   WHERE (SELECT pg_catalog.count(*) FROM df.signals s
+          WHERE s.owner OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND s.instance_id OPERATOR(pg_catalog.=) $2::${T}
+            AND NOT s.retired)
+         OPERATOR(pg_catalog.<) ${MAX_BUFFERED_SIGNALS}
+   RETURNING 1 AS kept`,
+  T,
+  T,
+  T,
+  T,
 );
 
 /** Every activation waiting on `name` receives it; with none waiting it is kept for the first wait. */
 export function signal(db: Db, id: string, name: string, data: string | null): string {
   if (name === '') throw new Error('signal name must not be empty');
   const json = data === null ? 'null' : asJson(data);
-  store.lockInstance(db, id);
-  const s = statusOf(db, id);
-  if (s === null) throw notFound(id);
-  if (TERMINAL.has(s)) return 'OK';
+  const inst = store.lockInstance(db, id);
+  if (inst === null) throw notFound(id);
+  if (TERMINAL.has(inst.status)) return 'OK';
   const waiting = db
-    .query(waitingStmt, [id, name])
+    .query(waitingStmt, [inst.owner, id, name])
     .filter((w) => !('signal' in (JSON.parse(w.memo as string) as object)));
-  if (!waiting.length) db.query(bufferStmt, [id, name, json]);
+  if (!waiting.length && !db.query(bufferStmt, [inst.owner, id, name, json]).length) {
+    throw new Error(
+      `instance ${id} already keeps ${MAX_BUFFERED_SIGNALS} signals that no wait has consumed: a workflow consumes one per df.wait_for_signal()`,
+    );
+  }
   for (const w of waiting) {
     const memo = { ...(JSON.parse(w.memo as string) as object), signal: json };
-    db.query(deliverStmt, [w.id, JSON.stringify(memo)]);
+    db.query(deliverStmt, [inst.owner, w.id, JSON.stringify(memo)]);
   }
   return 'OK';
 }

@@ -25,7 +25,7 @@ export class InstanceInfo {
   node(id: number): FlatNode {
     let n = this.nodes.get(id);
     if (!n) {
-      n = loadNode(this.db, this.id, id) ?? undefined;
+      n = loadNode(this.db, this.owner, this.id, id) ?? undefined;
       if (!n) throw new Error(`instance ${this.id} has no node ${id}`);
       if (this.nodes.size >= MAX_NODES_PER_INSTANCE) this.nodes.clear();
       this.nodes.set(id, n);
@@ -37,7 +37,7 @@ export class InstanceInfo {
   templateContext(db: Db, text: string): TemplateContext {
     const results: Record<string, Json> = {};
     if (text.includes('$')) {
-      for (const r of loadResults(db, this.id)) results[r.name] = parseLossless(r.value);
+      for (const r of loadResults(db, this.owner, this.id)) results[r.name] = parseLossless(r.value);
     }
     return { vars: this.vars, instanceId: this.id, label: this.label, results };
   }
@@ -47,14 +47,15 @@ export class InstanceInfo {
 export class InstanceCache {
   private readonly cache = new Map<string, InstanceInfo>();
 
-  get(db: Db, id: string): InstanceInfo | null {
+  /** The instance `id` of `owner`; null when the owner has no such instance. */
+  get(db: Db, owner: string, id: string): InstanceInfo | null {
     const hit = this.cache.get(id);
-    if (hit) {
+    if (hit && hit.owner === owner) {
       this.cache.delete(id);
       this.cache.set(id, hit);
       return hit;
     }
-    const row = loadInstance(db, id);
+    const row = loadInstance(db, owner, id);
     if (!row) return null;
     const info = new InstanceInfo(db, row.id, row.label, row.submitted_by, JSON.parse(row.vars) as Record<string, string>);
     if (this.cache.size >= MAX_INSTANCES) this.cache.delete(this.cache.keys().next().value as string);

@@ -28,15 +28,15 @@ export interface MachineReads {
   branchResults(joinActivationId: string): Map<number, string>;
 }
 
-export function databaseReads(db: Db, inst: InstanceInfo): MachineReads {
+export function databaseReads(db: Db, inst: InstanceInfo, loopMinIntervalMs: number): MachineReads {
   return {
     instanceId: inst.id,
     owner: inst.owner,
     node: (id) => inst.node(id),
-    activation: (id) => store.loadActivation(db, id),
-    namedResult: (name) => store.loadResults(db, inst.id).find((r) => r.name === name)?.value,
-    takeBufferedSignal: (name) => store.takeBufferedSignal(db, inst.id, name),
-    loopMinIntervalMs: () => store.loopMinIntervalSeconds(db) * 1000,
-    branchResults: (id) => store.loadBranchResults(db, id),
+    activation: (id) => store.loadActivation(db, inst.owner, id),
+    namedResult: (name) => store.loadResults(db, inst.owner, inst.id).find((r) => r.name === name)?.value,
+    takeBufferedSignal: (name) => store.takeBufferedSignal(db, inst.owner, inst.id, name),
+    loopMinIntervalMs: () => loopMinIntervalMs,
+    branchResults: (id) => store.loadBranchResults(db, inst.owner, id),
   };
 }

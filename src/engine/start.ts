@@ -10,31 +10,36 @@ import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
 
 const submitterStmt = stmt(
-  `SELECT current_user::text AS role, r.rolcanlogin AS login, r.rolsuper AS super,
-          coalesce(current_setting('pg_durable.enable_superuser_instances', true), 'off') IN ('on', 'true', '1') AS allow_super
-   FROM pg_roles r WHERE r.rolname = current_user`,
+  `SELECT CURRENT_USER::pg_catalog.text AS role, r.rolcanlogin AS login, r.rolsuper AS super,
+          coalesce(pg_catalog.current_setting('pg_durable.enable_superuser_instances', true), 'off')
+            OPERATOR(pg_catalog.=) ANY ('{on,true,1}'::pg_catalog.text[]) AS allow_super
+   FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER`,
 );
+// The table draws the id (users hold no INSERT right on it); a clash with an existing id
+// inserts nothing and the caller draws again.
 const insertInstanceStmt = stmt(
-  `INSERT INTO df.instances (id, label, vars)
-   SELECT substr(md5(random()::text || clock_timestamp()::text), 1, 8), $1,
-          (SELECT coalesce(json_object_agg(name, value), '{}')::jsonb FROM df.vars WHERE owner = current_user::regrole)
+  `INSERT INTO df.instances (label, vars)
+   SELECT $1, (SELECT coalesce(pg_catalog.jsonb_object_agg(v.name, v.value), '{}'::pg_catalog.jsonb) FROM df.vars v
+               WHERE v.owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)
+                 AND NOT v.retired)
    ON CONFLICT (id) DO NOTHING
-   RETURNING id`,
-  'text',
+   RETURNING id::pg_catalog.text AS id, submitted_by::pg_catalog.text AS owner`,
+  'pg_catalog.text',
 );
 const insertNodesStmt = stmt(
   `INSERT INTO df.nodes (instance_id, id, node_type, query, result_name, left_node, right_node, parent_node,
                          condition_node, extra_nodes, retry)
    SELECT $1, n.id, n.node_type, n.query, n.result_name, n.left_node, n.right_node, n.parent,
           n.condition_node, n.extra_nodes, n.retry
-   FROM jsonb_to_recordset($2::jsonb) AS n(id int, node_type text, query text, result_name text, left_node int,
-        right_node int, parent int, condition_node int, extra_nodes int[], retry jsonb)`,
-  'text',
-  'text',
+   FROM pg_catalog.jsonb_to_recordset($2::pg_catalog.jsonb) AS n(id pg_catalog.int4, node_type pg_catalog.text,
+        query pg_catalog.text, result_name pg_catalog.text, left_node pg_catalog.int4, right_node pg_catalog.int4,
+        parent pg_catalog.int4, condition_node pg_catalog.int4, extra_nodes pg_catalog.int4[], retry pg_catalog.jsonb)`,
+  'pg_catalog.text',
+  'pg_catalog.text',
 );
-const currentDbStmt = stmt(`SELECT current_database()::text AS d`);
+const currentDbStmt = stmt(`SELECT pg_catalog.current_database()::pg_catalog.text AS d`);
 
-export function start(session: EngineSession, fut: string, label: string | null, database: string | null, mode: string | null): string {
+export function start(session: EngineSession, fut: string | null, label: string | null, database: string | null, mode: string | null): string {
   const { db } = session;
   if (mode !== null && mode !== 'caller' && mode !== 'new') {
     throw new Error(`invalid transaction_mode '${mode}': use 'caller' (default) or 'new'`);
@@ -48,12 +53,13 @@ export function start(session: EngineSession, fut: string, label: string | null,
   const root = workflowFromText(fut); // plain SQL text is a one-step workflow
   checkSubmitter(db);
   const nodes = flatten(root);
-  let id: string | undefined;
-  while (id === undefined) id = db.query(insertInstanceStmt, [label])[0]?.id as string | undefined;
+  let row: { id: string; owner: string } | undefined;
+  while (row === undefined) row = db.query(insertInstanceStmt, [label])[0] as unknown as typeof row;
+  const { id, owner } = row;
   db.query(insertNodesStmt, [id, JSON.stringify(nodes)]);
-  const inst = session.instances.get(db, id)!;
-  session.clock.refresh(db);
-  const cp = new Checkpoint(databaseReads(db, inst), session.clock.now(), session.nextId);
+  const inst = session.instances.get(db, owner, id)!;
+  session.refreshSettings();
+  const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
   writeCheckpoint(db, cp.writes());
   return id;

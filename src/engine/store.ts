@@ -1,7 +1,12 @@
 // Every statement the engine runs against its own tables, one exported function each.
 // Values are always bound as parameters; JSON travels as text so numbers stay exact.
+//
+// Every name is schema-qualified and every operator is written OPERATOR(pg_catalog.…), so
+// a statement resolves only to pg_catalog and df objects whatever search_path the session
+// has and whatever other roles created in schemas on it. Every statement names the owner
+// (the instance's submitted_by) as well as the key: rows are keyed by owner first, so even a
+// session that sees all rows (a superuser) only ever treats the owner's rows as the instance's.
 import { type Db, stmt } from './db.js';
-import { CLAIM_LOCK_CLASS, INSTANCE_KEY_SQL, INSTANCE_LOCK_CLASS } from './locks.js';
 import type { FlatNode } from '../graph/flatten.js';
 
 export interface ActivationRow {
@@ -13,6 +18,8 @@ export interface ActivationRow {
   leaf: boolean;
   attempt: number;
   memo: string;
+  /** Runs started of this attempt, counted only for roles with a statement_timeout. */
+  runs: number;
 }
 
 export interface InstanceRow {
@@ -23,99 +30,142 @@ export interface InstanceRow {
   submitted_by: string;
 }
 
+const T = 'pg_catalog.text';
+const ROLE = `$1::pg_catalog.regrole`;
 
-const ACTIVATION_COLUMNS = `a.id::text AS id, a.instance_id, a.node_id, a.parent_id::text AS parent_id, a.slot, a.leaf,
-  a.attempt, a.memo::text AS memo`;
+const ACTIVATION_COLUMNS = `a.id::pg_catalog.text AS id, a.instance_id::pg_catalog.text AS instance_id, a.node_id,
+  a.parent_id::pg_catalog.text AS parent_id, a.slot, a.leaf, a.attempt, a.memo::pg_catalog.text AS memo, a.runs`;
 
+// A row lock under row-level security: no other role can see, take or wait on it (advisory
+// lock keys are global and show in pg_locks). It also hands over the newest committed
+// version of the row, so the claimed activation needs no second read.
 const claimStmt = stmt(
-  `SELECT ${ACTIVATION_COLUMNS} FROM (
-     SELECT * FROM df.activations a
-     WHERE a.leaf AND a.owner = $1::regrole AND a.wake_at <= $2::timestamptz
-     ORDER BY a.wake_at LIMIT 64) a
-   WHERE pg_try_advisory_xact_lock(${CLAIM_LOCK_CLASS}, (a.id % 2147483647)::int4)
-   LIMIT 1`,
-  'text',
-  'text',
+  `SELECT ${ACTIVATION_COLUMNS} FROM df.activations a
+   WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.leaf AND NOT a.retired
+     AND a.wake_at OPERATOR(pg_catalog.<=) $2::pg_catalog.timestamptz
+   ORDER BY a.wake_at
+   LIMIT 1
+   FOR NO KEY UPDATE OF a SKIP LOCKED`,
+  T,
+  T,
+);
+/** Claims one due leaf activation of the role; its row stays locked until the transaction ends. */
+export function claim(db: Db, owner: string, now: Date): ActivationRow | null {
+  const rows = db.query(claimStmt, [owner, now.toISOString()]);
+  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+}
+
+const activationStmt = stmt(
+  `SELECT ${ACTIVATION_COLUMNS} FROM df.activations a
+   WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8 AND NOT a.retired`,
+  T,
+  T,
+);
+/** Reads an activation with a fresh snapshot; null when it no longer exists. */
+export function loadActivation(db: Db, owner: string, id: string): ActivationRow | null {
+  const rows = db.query(activationStmt, [owner, id]);
+  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+}
+
+const countRunStmt = stmt(
+  `UPDATE df.activations a SET runs = a.runs OPERATOR(pg_catalog.+) 1
+   WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8`,
+  T,
+  T,
+);
+const relockStmt = stmt(
+  `SELECT ${ACTIVATION_COLUMNS} FROM df.activations a
+   WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8 AND a.leaf AND NOT a.retired
+   FOR NO KEY UPDATE OF a SKIP LOCKED`,
+  T,
+  T,
 );
 /**
- * Claims one due leaf activation of the role (advisory lock held until commit). The row
- * comes from the statement's snapshot, which may predate another worker's commit: the
- * worker re-reads it under the instance lock before it checkpoints (see recheck).
+ * Records that a run of the claimed activation starts and commits that, then claims the
+ * row again; null when another worker took it in between.
  */
-export function claim(db: Db, role: string, now: Date): ActivationRow | null {
-  const rows = db.query(claimStmt, [role, now.toISOString()]);
+export function countRun(db: Db, owner: string, id: string): ActivationRow | null {
+  db.query(countRunStmt, [owner, id]);
+  db.commit();
+  const rows = db.query(relockStmt, [owner, id]);
   return rows.length ? (rows[0] as unknown as ActivationRow) : null;
 }
 
-const activationStmt = stmt(`SELECT ${ACTIVATION_COLUMNS} FROM df.activations a WHERE a.id = $1::bigint`, 'text');
-/** Reads an activation with a fresh snapshot; null when it no longer exists. */
-export function loadActivation(db: Db, id: string): ActivationRow | null {
-  const rows = db.query(activationStmt, [id]);
-  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
-}
-
-const recheckStmt = stmt(
-  `SELECT a.memo::text AS memo, a.attempt, i.status FROM df.activations a JOIN df.instances i ON i.id = a.instance_id
-   WHERE a.id = $1::bigint`,
-  'text',
+// Serialises all bookkeeping of one instance (workers finishing steps, cancel, signal). The
+// id alone finds the row: row-level security hides other roles' instances from ordinary
+// roles, and the owner it returns scopes every later statement.
+const lockInstanceStmt = stmt(
+  `SELECT i.status, i.submitted_by::pg_catalog.text AS owner FROM df.instances i
+   WHERE i.id OPERATOR(pg_catalog.=) $1::${T}
+   FOR NO KEY UPDATE OF i`,
+  T,
 );
-export interface Recheck {
-  memo: string;
-  attempt: number;
+export interface LockedInstance {
   status: string;
+  owner: string;
 }
-/** Under the instance lock: what may have changed about the activation since the claim, or null when it is gone. */
-export function recheck(db: Db, id: string): Recheck | null {
-  const rows = db.query(recheckStmt, [id]);
-  return rows.length ? (rows[0] as unknown as Recheck) : null;
+/** Locks the instance row until the transaction ends; null when there is no such instance for this role. */
+export function lockInstance(db: Db, instanceId: string): LockedInstance | null {
+  const rows = db.query(lockInstanceStmt, [instanceId]);
+  return rows.length ? (rows[0] as unknown as LockedInstance) : null;
 }
 
 const instanceStmt = stmt(
-  `SELECT id, label, vars::text AS vars, status, submitted_by::text AS submitted_by
-   FROM df.instances WHERE id = $1`,
-  'text',
+  `SELECT i.id::${T} AS id, i.label, i.vars::${T} AS vars, i.status, i.submitted_by::${T} AS submitted_by
+   FROM df.instances i WHERE i.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND i.id OPERATOR(pg_catalog.=) $2::${T}`,
+  T,
+  T,
 );
-export function loadInstance(db: Db, id: string): InstanceRow | null {
-  const rows = db.query(instanceStmt, [id]);
+export function loadInstance(db: Db, owner: string, id: string): InstanceRow | null {
+  const rows = db.query(instanceStmt, [owner, id]);
   return rows.length ? (rows[0] as unknown as InstanceRow) : null;
 }
 
-const NODE_COLUMNS = `id, parent_node AS parent, node_type, query, result_name, left_node, right_node, condition_node,
-  extra_nodes, retry`;
+const NODE_COLUMNS = `n.id, n.parent_node AS parent, n.node_type, n.query, n.result_name, n.left_node, n.right_node,
+  n.condition_node, n.extra_nodes, n.retry`;
+const NODE_OF = `n.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND n.instance_id OPERATOR(pg_catalog.=) $2::${T}`;
 
-const nodesStmt = stmt(`SELECT ${NODE_COLUMNS} FROM df.nodes WHERE instance_id = $1 ORDER BY id`, 'text');
-const nodeStmt = stmt(`SELECT ${NODE_COLUMNS} FROM df.nodes WHERE instance_id = $1 AND id = $2`, 'text', 'int4');
-export function loadNode(db: Db, instanceId: string, id: number): FlatNode | null {
-  const rows = db.query(nodeStmt, [instanceId, id]);
+const nodesStmt = stmt(`SELECT ${NODE_COLUMNS} FROM df.nodes n WHERE ${NODE_OF} ORDER BY n.id`, T, T);
+const nodeStmt = stmt(
+  `SELECT ${NODE_COLUMNS} FROM df.nodes n WHERE ${NODE_OF} AND n.id OPERATOR(pg_catalog.=) $3::pg_catalog.int4`,
+  T,
+  T,
+  'pg_catalog.int4',
+);
+export function loadNode(db: Db, owner: string, instanceId: string, id: number): FlatNode | null {
+  const rows = db.query(nodeStmt, [owner, instanceId, id]);
   return rows.length ? (rows[0] as unknown as FlatNode) : null;
 }
 
 /** The static graph of an instance, as df.start flattened it. */
-export function loadNodes(db: Db, instanceId: string): FlatNode[] {
-  return db.query(nodesStmt, [instanceId]) as unknown as FlatNode[];
+export function loadNodes(db: Db, owner: string, instanceId: string): FlatNode[] {
+  return db.query(nodesStmt, [owner, instanceId]) as unknown as FlatNode[];
 }
 
-const resultsStmt = stmt(`SELECT name, value::text AS value FROM df.results WHERE instance_id = $1`, 'text');
-export function loadResults(db: Db, instanceId: string): { name: string; value: string }[] {
-  return db.query(resultsStmt, [instanceId]) as unknown as { name: string; value: string }[];
+const resultsStmt = stmt(
+  `SELECT r.name, r.value::${T} AS value FROM df.results r
+   WHERE r.owner OPERATOR(pg_catalog.=) ${ROLE} AND r.instance_id OPERATOR(pg_catalog.=) $2::${T}`,
+  T,
+  T,
+);
+export function loadResults(db: Db, owner: string, instanceId: string): { name: string; value: string }[] {
+  return db.query(resultsStmt, [owner, instanceId]) as unknown as { name: string; value: string }[];
 }
 
 const branchResultsStmt = stmt(
-  `SELECT branch, value::text AS value FROM df.branch_results WHERE activation_id = $1::bigint`,
-  'text',
+  `SELECT b.branch, b.value::${T} AS value FROM df.branch_results b
+   WHERE b.owner OPERATOR(pg_catalog.=) ${ROLE} AND b.activation_id OPERATOR(pg_catalog.=) $2::pg_catalog.int8`,
+  T,
+  T,
 );
-export function loadBranchResults(db: Db, joinActivationId: string): Map<number, string> {
-  return new Map(db.query(branchResultsStmt, [joinActivationId]).map((r) => [r.branch as number, r.value as string]));
-}
-
-const lockInstanceStmt = stmt(`SELECT pg_advisory_xact_lock(${INSTANCE_LOCK_CLASS}, ${INSTANCE_KEY_SQL})`, 'text');
-export function lockInstance(db: Db, instanceId: string): void {
-  db.query(lockInstanceStmt, [instanceId]);
+export function loadBranchResults(db: Db, owner: string, joinActivationId: string): Map<number, string> {
+  return new Map(db.query(branchResultsStmt, [owner, joinActivationId]).map((r) => [r.branch as number, r.value as string]));
 }
 
 const nextIdsStmt = stmt(
-  `SELECT nextval('df.activations_id_seq')::text AS id FROM generate_series(1, $1)`,
-  'int4',
+  `SELECT pg_catalog.nextval('df.activations_id_seq'::pg_catalog.regclass)::${T} AS id
+   FROM pg_catalog.generate_series(1, $1)`,
+  'pg_catalog.int4',
 );
 export function nextActivationIds(db: Db, count: number): string[] {
   return db.query(nextIdsStmt, [count]).map((r) => r.id as string);
@@ -127,6 +177,7 @@ export interface CheckpointWrites {
   /** JSON arrays; '[]' when there is nothing of that kind. */
   inserts: string;
   updates: string;
+  /** Activations settled or dropped; their descendants are retired with them. */
   deletes: string[];
   nodes: string;
   results: string;
@@ -138,46 +189,74 @@ export interface CheckpointWrites {
   instance: { status: string; result: string | null; error: string | null } | null;
 }
 
+const TERMINAL = `'{completed,failed,cancelled}'::${T}[]`;
+
 // One statement for everything a step changes: every plv8 statement is a subtransaction
-// with its own XID once it writes, so this keeps a step at three (transaction, user
-// statement, checkpoint). Rows touched here are disjoint by construction. The id arrays
-// ($12, $13) let the updates find their rows through the primary keys whatever the
-// number of nodes of the instance.
+// with its own XID once it writes, so this keeps the checkpoint at one. Rows touched here
+// are disjoint by construction. The id arrays ($12, $13) let the updates find their rows
+// through the primary keys whatever the number of nodes of the instance. Settled activations
+// and their subtrees are retired (df._sweep() removes them later), skipping rows another
+// worker has claimed: that worker's step finds its parent gone when it checkpoints, rolls
+// back and retires its own row, so no two steps ever wait on each other's locks.
 const checkpointStmt = stmt(
-  `WITH ins AS (
+  `WITH RECURSIVE sub(id) AS (
+     SELECT pg_catalog.unnest($5::pg_catalog.int8[])
+     UNION
+     SELECT c.id FROM df.activations c JOIN sub
+       ON c.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND c.parent_id OPERATOR(pg_catalog.=) sub.id
+      AND NOT c.retired),
+   doomed AS (
+     SELECT x.id FROM df.activations x JOIN sub
+       ON x.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND x.id OPERATOR(pg_catalog.=) sub.id AND NOT x.retired
+     FOR NO KEY UPDATE OF x SKIP LOCKED),
+   del AS (
+     UPDATE df.activations d SET retired = true FROM doomed
+     WHERE d.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND d.id OPERATOR(pg_catalog.=) doomed.id),
+   ins AS (
      INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
-     SELECT r.id, $1, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, clock_timestamp()), r.attempt,
-            coalesce(r.memo, '{}'), $2::regrole
-     FROM json_to_recordset($3::json) AS r(id bigint, node_id int, parent_id bigint, slot text, leaf bool,
-          wake_at timestamptz, attempt int, memo json)),
+     SELECT r.id, $1, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, pg_catalog.clock_timestamp()), r.attempt,
+            coalesce(r.memo, '{}'::pg_catalog.json), $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($3::pg_catalog.json) AS r(id pg_catalog.int8, node_id pg_catalog.int4,
+          parent_id pg_catalog.int8, slot ${T}, leaf pg_catalog.bool, wake_at pg_catalog.timestamptz,
+          attempt pg_catalog.int4, memo pg_catalog.json)),
    upd AS (
      UPDATE df.activations a
-     SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt)
-     FROM json_to_recordset($4::json) AS r(id bigint, memo json, wake_at timestamptz, attempt int)
-     WHERE a.id = ANY ($12::bigint[]) AND a.id = r.id),
-   del AS (
-     DELETE FROM df.activations WHERE id = ANY ($5::bigint[])),
+     SET memo = coalesce(r.memo, a.memo), wake_at = coalesce(r.wake_at, a.wake_at), attempt = coalesce(r.attempt, a.attempt),
+         runs = CASE WHEN r.attempt IS NULL THEN a.runs ELSE 0 END
+     FROM pg_catalog.json_to_recordset($4::pg_catalog.json) AS r(id pg_catalog.int8, memo pg_catalog.json,
+          wake_at pg_catalog.timestamptz, attempt pg_catalog.int4)
+     WHERE a.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND a.id OPERATOR(pg_catalog.=) ANY ($12::pg_catalog.int8[])
+       AND a.id OPERATOR(pg_catalog.=) r.id),
    nod AS (
      UPDATE df.nodes n
      SET status = r.status, result = coalesce(r.result, n.result), status_details = coalesce(r.details, n.status_details),
-         updated_at = now()
-     FROM json_to_recordset($6::json) AS r(id int, status text, result jsonb, details jsonb)
-     WHERE n.instance_id = $1 AND n.id = ANY ($13::int[]) AND n.id = r.id),
+         updated_at = pg_catalog.now()
+     FROM pg_catalog.json_to_recordset($6::pg_catalog.json) AS r(id pg_catalog.int4, status ${T}, result pg_catalog.jsonb,
+          details pg_catalog.jsonb)
+     WHERE n.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $1
+       AND n.id OPERATOR(pg_catalog.=) ANY ($13::pg_catalog.int4[]) AND n.id OPERATOR(pg_catalog.=) r.id),
    res AS (
      INSERT INTO df.results (instance_id, name, value, owner)
-     SELECT $1, r.name, r.value, $2::regrole FROM json_to_recordset($7::json) AS r(name text, value json)
-     ON CONFLICT (instance_id, name) DO UPDATE SET value = excluded.value),
+     SELECT $1, r.name, r.value, $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($7::pg_catalog.json) AS r(name ${T}, value pg_catalog.json)
+     ON CONFLICT (owner, instance_id, name) DO UPDATE SET value = excluded.value),
    br AS (
      INSERT INTO df.branch_results (activation_id, branch, value, owner)
-     SELECT r.activation_id, r.branch, r.value, $2::regrole
-     FROM json_to_recordset($11::json) AS r(activation_id bigint, branch int, value json)),
+     SELECT r.activation_id, r.branch, r.value, $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($11::pg_catalog.json) AS r(activation_id pg_catalog.int8, branch pg_catalog.int4,
+          value pg_catalog.json)),
    inst AS (
-     UPDATE df.instances
-     SET status = $8, result = coalesce($9::json, result), error = coalesce($10, error), updated_at = now(),
-         completed_at = CASE WHEN $8 IN ('completed', 'failed', 'cancelled') THEN now() END
-     WHERE id = $1 AND $8 IS NOT NULL)
+     UPDATE df.instances i
+     SET status = $8, result = coalesce($9::pg_catalog.json, i.result), error = coalesce($10, i.error),
+         updated_at = pg_catalog.now(),
+         completed_at = CASE WHEN $8 OPERATOR(pg_catalog.=) ANY (${TERMINAL}) THEN pg_catalog.now() END
+     WHERE i.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND i.id OPERATOR(pg_catalog.=) $1 AND $8 IS NOT NULL),
+   sig AS (
+     UPDATE df.signals s SET retired = true
+     WHERE s.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND s.instance_id OPERATOR(pg_catalog.=) $1
+       AND NOT s.retired AND $8 OPERATOR(pg_catalog.=) ANY (${TERMINAL}))
    SELECT 1`,
-  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  T, T, T, T, T, T, T, T, T, T, T, T, T,
 );
 export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   db.query(checkpointStmt, [
@@ -187,47 +266,87 @@ export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   ]);
 }
 
-// Ends an instance from outside its own steps (cancel, an engine failure): its pending work
-// goes, nodes still running are marked failed, and the instance gets its terminal status.
+// Ends an instance from outside its own steps (cancel, an engine failure, a dropped role):
+// its pending work and kept signals are retired, nodes still running are marked failed, and the
+// instance gets its terminal status. A leaf a worker is running right now is skipped: that
+// step sees the terminal status when it checkpoints, rolls back and retires its row.
 const endInstanceStmt = stmt(
   `WITH inst AS (
-     UPDATE df.instances SET status = $2, error = $3, updated_at = now(), completed_at = now()
-     WHERE id = $1 AND status IN ('pending', 'running')
-     RETURNING id),
+     UPDATE df.instances i SET status = $3, error = $4, updated_at = pg_catalog.now(), completed_at = pg_catalog.now()
+     WHERE i.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND i.id OPERATOR(pg_catalog.=) $2::${T}
+       AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[])
+     RETURNING i.id),
+   doomed AS (
+     SELECT a.id FROM df.activations a
+     WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.instance_id OPERATOR(pg_catalog.=) $2::${T} AND NOT a.retired
+       AND EXISTS (SELECT FROM inst)
+     FOR NO KEY UPDATE OF a SKIP LOCKED),
    work AS (
-     DELETE FROM df.activations a USING inst WHERE a.instance_id = inst.id),
+     UPDATE df.activations a SET retired = true FROM doomed
+     WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) doomed.id),
+   sig AS (
+     UPDATE df.signals s SET retired = true
+     WHERE s.owner OPERATOR(pg_catalog.=) ${ROLE} AND s.instance_id OPERATOR(pg_catalog.=) $2::${T} AND NOT s.retired
+       AND EXISTS (SELECT FROM inst)),
    running AS (
-     UPDATE df.nodes n SET status = 'failed', result = to_jsonb($4::text), updated_at = now()
-     FROM inst WHERE n.instance_id = inst.id AND n.status = 'running')
-   SELECT count(*)::int AS n FROM inst`,
-  'text',
-  'text',
-  'text',
-  'text',
+     UPDATE df.nodes n SET status = 'failed', result = pg_catalog.to_jsonb($5::${T}), updated_at = pg_catalog.now()
+     WHERE n.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND n.instance_id OPERATOR(pg_catalog.=) $2::${T}
+       AND n.status OPERATOR(pg_catalog.=) 'running' AND EXISTS (SELECT FROM inst))
+   SELECT pg_catalog.count(*)::pg_catalog.int4 AS n FROM inst`,
+  T, T, T, T, T,
 );
 /** True when the instance was still pending or running (and is now ended). */
-export function endInstance(db: Db, id: string, status: 'cancelled' | 'failed', error: string, nodeResult: string): boolean {
-  return (db.query(endInstanceStmt, [id, status, error, nodeResult])[0].n as number) === 1;
+export function endInstance(
+  db: Db, owner: string, id: string, status: 'cancelled' | 'failed', error: string, nodeResult: string,
+): boolean {
+  return (db.query(endInstanceStmt, [owner, id, status, error, nodeResult])[0].n as number) === 1;
+}
+
+// A claimed leaf whose step may not commit (its instance ended, or a RACE or JOIN above it
+// settled without it) retires its own row, once its step has rolled back.
+const dropStaleStmt = stmt(
+  `UPDATE df.activations a SET retired = true
+   WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8 AND NOT a.retired
+     AND (NOT EXISTS (SELECT FROM df.instances i
+                      WHERE i.submitted_by OPERATOR(pg_catalog.=) a.owner AND i.id OPERATOR(pg_catalog.=) a.instance_id
+                        AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[]))
+          OR (a.parent_id IS NOT NULL
+              AND NOT EXISTS (SELECT FROM df.activations p
+                              WHERE p.owner OPERATOR(pg_catalog.=) a.owner AND p.id OPERATOR(pg_catalog.=) a.parent_id
+                                AND NOT p.retired)))`,
+  T,
+  T,
+);
+export function dropStaleActivation(db: Db, owner: string, id: string): void {
+  db.query(dropStaleStmt, [owner, id]);
 }
 
 const takeSignalStmt = stmt(
-  `DELETE FROM df.signals WHERE id = (
-     SELECT id FROM df.signals WHERE instance_id = $1 AND name = $2 ORDER BY id LIMIT 1)
-   RETURNING data::text AS data`,
-  'text',
-  'text',
+  `UPDATE df.signals s SET retired = true
+   WHERE s.owner OPERATOR(pg_catalog.=) ${ROLE} AND s.id OPERATOR(pg_catalog.=) (
+     SELECT k.id FROM df.signals k
+     WHERE k.owner OPERATOR(pg_catalog.=) ${ROLE} AND k.instance_id OPERATOR(pg_catalog.=) $2::${T}
+       AND k.name OPERATOR(pg_catalog.=) $3::${T} AND NOT k.retired
+     ORDER BY k.id LIMIT 1)
+   RETURNING s.data::${T} AS data`,
+  T,
+  T,
+  T,
 );
 /** Consumes the oldest buffered signal of that name, if any. */
-export function takeBufferedSignal(db: Db, instanceId: string, name: string): string | null {
-  const rows = db.query(takeSignalStmt, [instanceId, name]);
+export function takeBufferedSignal(db: Db, owner: string, instanceId: string, name: string): string | null {
+  const rows = db.query(takeSignalStmt, [owner, instanceId, name]);
   return rows.length ? ((rows[0].data as string | null) ?? 'null') : null;
 }
 
-const loopIntervalStmt = stmt(
-  `SELECT extract(epoch FROM CASE WHEN v ~ '^\\s*[0-9.]+\\s*$' THEN (v || ' seconds')::interval ELSE v::interval END)::float8 AS s
-   FROM coalesce(nullif(current_setting('pg_durable.loop_min_interval', true), ''), '1') AS v`,
-);
-/** pg_durable.loop_min_interval in seconds: a number of seconds or an interval ('500ms'). */
-export function loopMinIntervalSeconds(db: Db): number {
-  return Number(db.query(loopIntervalStmt)[0].s);
+const sweepStmt = stmt(`SELECT df._sweep() AS n`);
+/** Removes retired rows of all roles (see df._sweep). */
+export function sweep(db: Db): void {
+  db.query(sweepStmt);
+}
+
+const failOrphansStmt = stmt(`SELECT df._fail_orphaned_instances() AS n`);
+/** Fails the unfinished instances of dropped roles (see df._fail_orphaned_instances). */
+export function failOrphans(db: Db): void {
+  db.query(failOrphansStmt);
 }

@@ -1,16 +1,26 @@
-// df.setvar / getvar / unsetvar / clearvars: per-role variables (RLS keeps roles apart).
+// df.setvar / getvar / unsetvar / clearvars: per-role variables (RLS keeps roles apart). An
+// unset variable is marked retired, not deleted: users hold no DELETE right on df tables.
 import { stmt } from './db.js';
 import type { EngineSession } from './session.js';
 
+const ME = `(SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)`;
 const setStmt = stmt(
   `INSERT INTO df.vars (name, value) VALUES ($1, $2)
-   ON CONFLICT (owner, name) DO UPDATE SET value = excluded.value`,
-  'text',
-  'text',
+   ON CONFLICT (owner, name) DO UPDATE SET value = excluded.value, retired = false`,
+  'pg_catalog.text',
+  'pg_catalog.text',
 );
-const getStmt = stmt(`SELECT value FROM df.vars WHERE owner = current_user::regrole AND name = $1`, 'text');
-const unsetStmt = stmt(`DELETE FROM df.vars WHERE owner = current_user::regrole AND name = $1`, 'text');
-const clearStmt = stmt(`DELETE FROM df.vars WHERE owner = current_user::regrole`);
+const getStmt = stmt(
+  `SELECT v.value FROM df.vars v
+   WHERE v.owner OPERATOR(pg_catalog.=) ${ME} AND v.name OPERATOR(pg_catalog.=) $1::pg_catalog.text AND NOT v.retired`,
+  'pg_catalog.text',
+);
+const unsetStmt = stmt(
+  `UPDATE df.vars v SET retired = true
+   WHERE v.owner OPERATOR(pg_catalog.=) ${ME} AND v.name OPERATOR(pg_catalog.=) $1::pg_catalog.text`,
+  'pg_catalog.text',
+);
+const clearStmt = stmt(`UPDATE df.vars v SET retired = true WHERE v.owner OPERATOR(pg_catalog.=) ${ME} AND NOT v.retired`);
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

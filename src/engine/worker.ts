@@ -1,12 +1,15 @@
-// df.work: the worker loop. Each step is one transaction: claim a due leaf activation,
-// run it, take the instance's lock, check the activation is still wanted (not cancelled,
-// not a race loser), checkpoint, commit. A crash anywhere rolls all of it back.
+// df.work: the worker loop. Each step is one transaction: claim a due leaf activation (a row
+// lock), run it, lock the instance, check the step may still commit (the instance has not
+// ended, no RACE or JOIN above it settled without it), checkpoint, commit. A crash anywhere
+// rolls all of it back.
 import { stmt } from './db.js';
 import type { EngineSession } from './session.js';
-import { Checkpoint } from './checkpoint.js';
+import { Checkpoint, Superseded } from './checkpoint.js';
 import { databaseReads } from './reads.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
+import { isTransient } from './errors.js';
+import { failed } from './outcome.js';
 import * as store from './store.js';
 
 export interface WorkOptions {
@@ -16,17 +19,37 @@ export interface WorkOptions {
 }
 
 const whoStmt = stmt(
-  `SELECT current_user::text AS cur, session_user::text AS ses, r.rolsuper AS super,
-          coalesce(current_setting('pg_durable.enable_superuser_instances', true), 'off') IN ('on', 'true', '1') AS allow_super
-   FROM pg_roles r WHERE r.rolname = current_user`,
+  `SELECT CURRENT_USER::pg_catalog.text AS cur, SESSION_USER::pg_catalog.text AS ses,
+          pg_catalog.quote_ident(CURRENT_USER) AS me, r.rolsuper AS super,
+          coalesce(pg_catalog.current_setting('pg_durable.enable_superuser_instances', true), 'off')
+            OPERATOR(pg_catalog.=) ANY ('{on,true,1}'::pg_catalog.text[]) AS allow_super,
+          (SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s
+           WHERE s.name OPERATOR(pg_catalog.=) 'statement_timeout') AS timeout_ms,
+          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' AS one_snapshot
+   FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER`,
 );
-const sleepStmt = stmt(`SELECT pg_sleep($1)`, 'float8');
+const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
 const IDLE_COMMIT_MS = 1000;
+/** Steps between two sweeps of retired rows (each sweep is one more write transaction). */
+const SWEEP_EVERY = 256;
+/** A pause after a transient failure, so a worker does not spin on the same activation. */
+const TRANSIENT_PAUSE_S = 0.05;
+
+interface Who {
+  cur: string;
+  ses: string;
+  me: string;
+  super: boolean;
+  allow_super: boolean;
+  timeout_ms: string;
+  /** Repeatable read or serializable: a transaction sees one snapshot, so an idle worker must commit to see new work. */
+  one_snapshot: boolean;
+}
 
 /** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
 export function work(session: EngineSession, opts: WorkOptions): number {
   const { db } = session;
-  const who = db.query(whoStmt)[0] as { cur: string; ses: string; super: boolean; allow_super: boolean };
+  const who = db.query(whoStmt)[0] as unknown as Who;
   if (who.cur !== who.ses) {
     throw new Error(
       `df.work must run in a session authenticated as the role whose workflows it runs (current_user ${who.cur}, session_user ${who.ses}): connect as ${who.cur} instead of using SET ROLE`,
@@ -35,64 +58,122 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   if (who.super && !who.allow_super) {
     throw new Error('df.work refuses to run as a superuser: set pg_durable.enable_superuser_instances = on to allow it');
   }
-  session.clock.refresh(db);
-  const deadline = Date.now() + opts.maxSeconds * 1000;
+  session.refreshSettings();
+  // Housekeeping no role could do for others: instances of dropped roles, retired rows.
+  housekeeping(session, store.failOrphans);
+  housekeeping(session, store.sweep);
+  const timeoutMs = Number(who.timeout_ms);
+  const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
+  // statement_timeout covers the whole CALL: end the loop before it fires.
+  const budgetMs = Math.min(opts.maxSeconds * 1000, guard ? timeoutMs - guard.marginMs : Infinity);
+  const deadline = Date.now() + budgetMs;
   let steps = 0;
+  let unswept = 0;
   let lastCommit = Date.now();
   while (Date.now() < deadline && (opts.maxSteps === null || steps < opts.maxSteps)) {
-    const act = store.claim(db, who.cur, session.clock.now());
+    if (unswept >= SWEEP_EVERY) {
+      housekeeping(session, store.sweep);
+      unswept = 0;
+    }
+    const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
     if (act === null) {
-      if (Date.now() - lastCommit > IDLE_COMMIT_MS) {
-        db.commit();
+      if (who.one_snapshot || Date.now() - lastCommit > IDLE_COMMIT_MS) {
+        if (unswept > 0) housekeeping(session, store.sweep);
+        else db.commit();
+        unswept = 0;
         lastCommit = Date.now();
       }
-      db.query(sleepStmt, [opts.idlePollMs / 1000]);
+      db.query(sleepStmt, [Math.min(opts.idlePollMs, Math.max(1, deadline - Date.now())) / 1000]);
       continue;
     }
-    if (runClaimed(session, act)) steps += 1;
+    if (runClaimed(session, who.me, act, guard)) {
+      steps += 1;
+      unswept += 1;
+    }
     lastCommit = Date.now();
   }
   db.commit();
   return steps;
 }
 
-/** One step, committed or rolled back before it returns; true when a step was checkpointed. */
-export function runClaimed(session: EngineSession, act: store.ActivationRow): boolean {
-  const { db } = session;
+/**
+ * Runs `fn` and commits; a transient failure (serialization failure, deadlock, lock
+ * timeout: the role's isolation level or lock settings meeting another worker) rolls it
+ * back and yields null, after a short pause so the worker does not spin.
+ */
+function transientAsNull<T>(session: EngineSession, fn: () => T): T | null {
   try {
-    const inst = session.instances.get(db, act.instance_id);
+    return fn();
+  } catch (e) {
+    if (!isTransient(e)) throw e;
+    session.db.rollback();
+    session.db.query(sleepStmt, [TRANSIENT_PAUSE_S * (1 + Math.random())]);
+    return null;
+  }
+}
+
+/** One housekeeping statement in a transaction of its own. */
+function housekeeping(session: EngineSession, fn: (db: EngineSession['db']) => void): void {
+  transientAsNull(session, () => {
+    fn(session.db);
+    session.db.commit();
+  });
+}
+
+/**
+ * With a statement_timeout, a step longer than it would be cancelled and retried forever,
+ * unseen. So each such step first commits a count of its runs; a step found interrupted
+ * MAX times fails with an explanation instead of running again. Costs one more commit per
+ * step, only for roles whose sessions have a statement_timeout.
+ */
+class InterruptionGuard {
+  static readonly MAX = 3;
+  readonly marginMs: number;
+  constructor(readonly timeoutMs: number) {
+    this.marginMs = Math.max(100, timeoutMs / 10);
+  }
+  message(): string {
+    return `the step was interrupted ${InterruptionGuard.MAX} times before it could finish; this role's statement_timeout (${this.timeoutMs} ms) is probably shorter than the step: raise it for the role (ALTER ROLE … SET statement_timeout) or split the step`;
+  }
+}
+
+/** One step, committed or rolled back before it returns; true when a step was checkpointed. */
+function runClaimed(session: EngineSession, owner: string, claimed: store.ActivationRow, guard: InterruptionGuard | null): boolean {
+  const { db } = session;
+  let act = claimed;
+  try {
+    const inst = session.instances.get(db, owner, act.instance_id);
     if (!inst) {
+      // Cannot happen through the engine (the row's key ties it to its owner's instance);
+      // a hand-written row is removed so it cannot sit at the head of the queue.
+      store.dropStaleActivation(db, owner, act.id);
       db.commit();
       return false;
     }
-    // The claim's snapshot may predate another worker's commit of this very activation:
-    // check with a fresh one before running the step, so no step runs twice for nothing
-    // (and holds row locks the next step of the instance would wait for).
-    if (!stillAsClaimed(act, store.recheck(db, act.id))) {
-      db.commit();
-      return false;
+    if (guard) {
+      const again = store.countRun(db, owner, act.id);
+      if (again === null) return false;
+      act = again;
     }
+    const interrupted = guard !== null && act.runs > InterruptionGuard.MAX;
     const node = inst.node(act.node_id);
     const memo = JSON.parse(act.memo) as Record<string, unknown>;
     session.inStep = true;
     let outcome;
     try {
-      outcome = runLeaf(db, inst, node, memo, session.clock.now());
+      outcome = interrupted ? failed(guard!.message()) : runLeaf(db, inst, node, memo, session.clock.now(), session.settings.maxResultBytes);
     } finally {
       session.inStep = false;
     }
 
-    store.lockInstance(db, inst.id);
-    const fresh = store.recheck(db, act.id);
-    if (!stillAsClaimed(act, fresh)) {
-      // Cancelled, a race loser, settled or rescheduled by another worker since the claim's
-      // snapshot, or a signal arrived meanwhile: the effects must not commit (a changed
-      // activation runs again).
-      db.rollback();
+    const locked = store.lockInstance(db, inst.id);
+    if (locked === null || (locked.status !== 'pending' && locked.status !== 'running')) {
+      // Ended (cancelled, failed) while the step ran: its effects must not commit.
+      discard(session, owner, act.id);
       return false;
     }
-    const cp = new Checkpoint(databaseReads(db, inst), session.clock.now(), session.nextId);
-    if (fresh.status === 'pending') cp.setInstanceStatus('running');
+    const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
+    if (locked.status === 'pending') cp.setInstanceStatus('running');
     const retry = node.retry;
     if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
       const delay = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
@@ -105,19 +186,32 @@ export function runClaimed(session: EngineSession, act: store.ActivationRow): bo
     return true;
   } catch (e) {
     db.rollback();
-    failInstance(session, act.instance_id, `internal error in pg_durable: ${messageOf(e)}`);
+    if (e instanceof Superseded) {
+      // A RACE or JOIN above the step settled without it while it ran.
+      store.dropStaleActivation(db, owner, act.id);
+      db.commit();
+      return false;
+    }
+    if (isTransient(e)) {
+      db.query(sleepStmt, [TRANSIENT_PAUSE_S * (1 + Math.random())]);
+      return false; // the activation stays as it was: it runs again
+    }
+    failInstance(session, claimed.instance_id, `internal error in pg_durable: ${messageOf(e)}`);
     return false;
   }
 }
 
-function stillAsClaimed(claimed: store.ActivationRow, fresh: store.Recheck | null): fresh is store.Recheck {
-  return fresh !== null && fresh.memo === claimed.memo && fresh.attempt === claimed.attempt;
+/** Rolls the step back and removes its activation, whose instance has ended. */
+function discard(session: EngineSession, owner: string, activationId: string): void {
+  session.db.rollback();
+  store.dropStaleActivation(session.db, owner, activationId);
+  session.db.commit();
 }
 
 /** Ends an instance that the engine itself cannot advance, so no step is retried forever. */
 function failInstance(session: EngineSession, instanceId: string, error: string): void {
   const { db } = session;
-  store.lockInstance(db, instanceId);
-  store.endInstance(db, instanceId, 'failed', error, error);
+  const locked = store.lockInstance(db, instanceId);
+  if (locked) store.endInstance(db, locked.owner, instanceId, 'failed', error, error);
   db.commit();
 }

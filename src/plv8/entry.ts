@@ -15,7 +15,7 @@ const db = session.db;
 const api = {
   version: PG_DURABLE_VERSION,
   builders,
-  start: (fut: string, label: string | null, database: string | null, mode: string | null) =>
+  start: (fut: string | null, label: string | null, database: string | null, mode: string | null) =>
     start(session, fut, label, database, mode),
   status: (id: string) => control.status(db, id),
   result: (id: string) => control.result(db, id),

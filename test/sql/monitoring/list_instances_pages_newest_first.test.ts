@@ -30,11 +30,12 @@ describe('df.list_instances', () => {
     expect(two.rows).toHaveLength(2);
   });
 
-  it('rejects a limit below 1 and caps it by pg_durable.list_instances_max_limit', async () => {
+  it('rejects a limit below 1 and caps it by the administrator\'s pg_durable.list_instances_max_limit', async () => {
     await expect(fx.user.query(`SELECT * FROM df.list_instances(NULL, 0)`)).rejects.toThrow('limit_count must be at least 1, got 0');
-    await fx.user.query(`SET pg_durable.list_instances_max_limit = 3`);
+    const admin = await fx.scratch.admin();
+    await admin.query(`ALTER DATABASE "${fx.scratch.name}" SET pg_durable.list_instances_max_limit = 3`);
     const capped = await fx.user.query(`SELECT * FROM df.list_instances(NULL, 100)`);
-    await fx.user.query(`RESET pg_durable.list_instances_max_limit`);
+    await admin.query(`ALTER DATABASE "${fx.scratch.name}" RESET pg_durable.list_instances_max_limit`);
     expect(capped.rows).toHaveLength(3);
   });
 

@@ -87,11 +87,15 @@ describe('df.start with a graph at the limits', () => {
       right_node: branch(1),
       extra_nodes: Array.from({ length: 2998 }, (_, k) => branch(k + 2)),
     };
-    const done = await awaitWorkflow(fx, await fx.value<string>('SELECT df.start($1)', [JSON.stringify(envelope)]), 110);
+    const id = await fx.value<string>('SELECT df.start($1)', [JSON.stringify(envelope)]);
+    const done = await awaitWorkflow(fx, id, 110);
     expect(done.status).toBe('completed');
     const results = done.result as { rows: { i: number }[] }[];
     expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    // Settled activations are retired; sweeping removes them with their branch results.
+    while (Number(await fx.value('SELECT df._sweep()')) > 0);
     expect(await fx.value('SELECT count(*)::int FROM df.branch_results')).toBe(0);
+    expect(await fx.value('SELECT count(*)::int FROM df.activations WHERE instance_id = $1', [id])).toBe(0);
   });
 
   it('runs a 256-level chain', async () => {

@@ -1,0 +1,146 @@
+// Class 3 (name resolution). The attacker fills the world-writable `public` with traps: a
+// function for every pg_catalog function, an operator for every pg_catalog operator, a few
+// aggregates and composite types named like the built-in ones. The victims and the superuser
+// monitor put `public` BEFORE pg_catalog on their search_path, so every unqualified name the
+// engine, the API or monitoring used would reach a trap (which raises). Everything must
+// work as if the traps were not there, and the attacker must stay an ordinary role.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, tenants, type Tenants } from '../../support/tenants.js';
+
+let t: Tenants;
+
+const PLANT_TRAPS = `
+DO $plant$
+DECLARE
+  f record;
+  trap text;
+BEGIN
+  FOR f IN
+    SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args,
+           pg_catalog.pg_get_function_result(p.oid) AS ret
+    FROM pg_catalog.pg_proc p
+    WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'
+  LOOP
+    trap := format('BEGIN RAISE EXCEPTION %L; END', 'pg_durable trap: public.' || f.proname || '(' || f.args || ')');
+    BEGIN
+      EXECUTE format('CREATE FUNCTION public.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', f.proname, f.args, f.ret, trap);
+    EXCEPTION WHEN others THEN NULL; -- internal or pseudo types: not callable from SQL anyway
+    END;
+  END LOOP;
+  FOR f IN
+    SELECT o.oid, o.oprname, o.oprleft::regtype AS l, o.oprright::regtype AS r, o.oprresult::regtype AS res, o.oprleft = 0 AS prefix
+    FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'pg_catalog'::regnamespace
+  LOOP
+    trap := format('BEGIN RAISE EXCEPTION %L; END', 'pg_durable trap: public.' || f.oprname);
+    BEGIN
+      IF f.prefix THEN
+        EXECUTE format('CREATE FUNCTION public.pgd_trap_op_%s(%s) RETURNS %s LANGUAGE plpgsql AS %L', f.oid, f.r, f.res, trap);
+        EXECUTE format('CREATE OPERATOR public.%s (RIGHTARG = %s, FUNCTION = public.pgd_trap_op_%s)', f.oprname, f.r, f.oid);
+      ELSE
+        EXECUTE format('CREATE FUNCTION public.pgd_trap_op_%s(%s, %s) RETURNS %s LANGUAGE plpgsql AS %L', f.oid, f.l, f.r, f.res, trap);
+        EXECUTE format('CREATE OPERATOR public.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = public.pgd_trap_op_%s)', f.oprname, f.l, f.r, f.oid);
+      END IF;
+    EXCEPTION WHEN others THEN NULL;
+    END;
+  END LOOP;
+  CREATE FUNCTION public.pgd_trap_sfunc(s bigint) RETURNS bigint LANGUAGE plpgsql AS
+    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
+  CREATE FUNCTION public.pgd_trap_sfunc2(s text, a text, b text) RETURNS text LANGUAGE plpgsql AS
+    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
+  CREATE FUNCTION public.pgd_trap_sfunc3(s anyarray, a anyelement) RETURNS anyarray LANGUAGE plpgsql AS
+    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
+  CREATE AGGREGATE public.count(*) (SFUNC = public.pgd_trap_sfunc, STYPE = bigint);
+  CREATE AGGREGATE public.string_agg(text, text) (SFUNC = public.pgd_trap_sfunc2, STYPE = text);
+  CREATE AGGREGATE public.array_agg(anyelement) (SFUNC = public.pgd_trap_sfunc3, STYPE = anyarray);
+  -- Last: composite types named like built-in ones make any unqualified type name an error.
+  FOR f IN
+    SELECT t.typname FROM pg_catalog.pg_type t
+    WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typtype = 'b' AND t.typname !~ '^_'
+  LOOP
+    EXECUTE format('CREATE TYPE public.%I AS (pgd_trap integer)', f.typname);
+  END LOOP;
+END
+$plant$`;
+
+beforeAll(async () => {
+  t = await tenants('paths');
+  const atk = await t.attacker.client();
+  await atk.query(PLANT_TRAPS);
+  for (const v of t.victims) await t.monitor.query(`ALTER ROLE "${v.role.replace(/"/g, '""')}" SET search_path = public, pg_catalog`);
+  await t.monitor.query(`SET search_path = public, pg_catalog`);
+  for (const v of t.victims) await v.startWorkers(2);
+}, 180_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('planted objects in public', () => {
+  it('are there: an unqualified name in a public-first session reaches a trap', async () => {
+    await expect(t.monitor.query(`SELECT pg_catalog.length(lower('X'))`)).rejects.toThrow('pg_durable trap: public.lower');
+    await expect(t.monitor.query(`SELECT 1 + 1`)).rejects.toThrow('pg_durable trap');
+    await expect(t.monitor.query(`SELECT 'a'::text`)).rejects.toThrow(/malformed record literal/);
+  });
+
+  it('never reach the engine: every node kind runs for both victims', async () => {
+    const flows = [
+      [`'SELECT 6 AS answer'`, '{"rows":[{"answer":6}],"row_count":1}'],
+      [`('SELECT 20 AS half' |=> 'h') ~> 'SELECT pg_catalog.int4pl($h, $h) AS whole'`, '{"rows":[{"whole":40}],"row_count":1}'],
+      [`('SELECT 1 AS x' ?> 'SELECT ''yes'' AS a' !> 'SELECT ''no'' AS a')`, '{"rows":[{"a":"yes"}],"row_count":1}'],
+      [`df.join3('SELECT 1 AS a', 'SELECT 2 AS b', 'SELECT 3 AS c')`, '[{"rows":[{"a":1}],"row_count":1},{"rows":[{"b":2}],"row_count":1},{"rows":[{"c":3}],"row_count":1}]'],
+      [`df.race(df.sleep(30), 'SELECT ''fast'' AS w')`, '{"rows":[{"w":"fast"}],"row_count":1}'],
+      [`('SELECT 0 AS i' |=> 'i') ~> df.loop(('SELECT pg_catalog.int4pl($i, 1) AS i' |=> 'i') ~> df.if('SELECT pg_catalog.int4ge($i, 3)', df.break('$i'), 'SELECT 0'))`, '3'],
+      [`df.sleep(1) ~> 'SELECT ''woke'' AS s'`, '{"rows":[{"s":"woke"}],"row_count":1}'],
+      [`('SELECT 7 AS n' |=> 'batch') ~> 'SELECT pg_catalog.array_length(ARRAY(SELECT pg_catalog.unnest(ARRAY[1])), 1) AS k FROM $batch.*'`, '{"rows":[{"k":1}],"row_count":1}'],
+    ];
+    for (const v of t.victims) {
+      for (const [expr, result] of flows) {
+        const d = await run(v, expr);
+        expect(d.error, expr).toBeNull();
+        expect(d.status).toBe('completed');
+        expect(d.result).toBe(result);
+      }
+    }
+  });
+
+  it('never reach retries, signals, variables and cancel', async () => {
+    const [v] = t.victims;
+    const failing = await run(v, `df.retry('SELECT pg_catalog.int4div(1, 0)', 2, 0.1)`);
+    expect(failing.status).toBe('failed');
+    expect(failing.error).toContain('division by zero');
+
+    await v.value(`SELECT df.setvar('who', '''victim''')`);
+    expect(await v.value(`SELECT df.getvar('who')`)).toBe(`'victim'`);
+    const id = await v.value<string>(`SELECT df.start(df.wait_for_signal('go', 30) ~> 'SELECT {who} AS who')`);
+    await v.value(`SELECT df.signal($1, 'go', '{"n":1}')`, [id]);
+    expect(await v.value(`SELECT df.await_instance($1, 30)`, [id])).toBe('completed');
+    expect(await v.value(`SELECT df.result($1)`, [id])).toBe('{"rows":[{"who":"victim"}],"row_count":1}');
+
+    const sleeper = await v.value<string>(`SELECT df.start(df.sleep(60))`);
+    const { rows } = await t.monitor.query(`SELECT df.cancel($1, 'stop') AS c`, [sleeper]);
+    expect(rows[0].c).toBe(`Instance ${sleeper} cancelled: stop`);
+    await t.monitor.query(`SELECT df.signal($1, 'late', 'x')`, [sleeper]);
+  });
+
+  it('never reach monitoring run by a superuser', async () => {
+    const [v] = t.victims;
+    const done = await run(v, `('SELECT 1 AS one' |=> 'one') ~> 'SELECT $one AS again'`);
+    const m = t.monitor;
+    expect((await m.query(`SELECT df.status($1) AS s`, [done.id])).rows[0].s).toBe('completed');
+    expect((await m.query(`SELECT df.result($1) AS r`, [done.id])).rows[0].r).toBe(done.result);
+    expect((await m.query(`SELECT df.error($1) AS e`, [done.id])).rows[0].e).toBeNull();
+    expect((await m.query(`SELECT df.await_instance($1, 5) AS s`, [done.id])).rows[0].s).toBe('completed');
+    expect((await m.query(`SELECT df.explain($1) AS e`, [done.id])).rows[0].e).toContain('SQL: SELECT $one AS again');
+    expect((await m.query(`SELECT df.explain($1, 'mermaid') AS e`, [done.id])).rows[0].e).toContain('flowchart');
+    expect((await m.query(`SELECT * FROM df.instance_nodes($1)`, [done.id])).rows.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    expect((await m.query(`SELECT * FROM df.instance_info($1)`, [done.id])).rows[0].status).toBe('completed');
+    expect((await m.query(`SELECT * FROM df.instance_executions($1)`, [done.id])).rows[0].status).toBe('completed');
+    expect((await m.query(`SELECT * FROM df.list_instances()`)).rows.length).toBeGreaterThan(0);
+    expect((await m.query(`SELECT * FROM df.list_instances(NULL, 2, NULL, NULL)`)).rows.length).toBe(2);
+    expect((await m.query(`SELECT * FROM df.metrics()`)).rows[0].total_instances).not.toBe('0');
+  });
+
+  it('leave the attacker an ordinary role', async () => {
+    const { rows } = await t.monitor.query(`SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) $1`, [t.attacker.role]);
+    expect(rows[0].rolsuper).toBe(false);
+  });
+});
