@@ -17,8 +17,8 @@ CREATE TABLE df.instances (
   result       json,                          -- the root result, key order kept
   error        text,                          -- why the instance failed or was cancelled
   steps        bigint NOT NULL DEFAULT 0,     -- leaf activations completed
-  -- Every runtime row refers to its instance through (owner, id), so it cannot point across roles.
-  UNIQUE (submitted_by, id)
+  -- Every runtime row refers to its instance through (id, owner), so it cannot point across roles.
+  UNIQUE (id, submitted_by)
 );
 CREATE INDEX instances_submitted_by_created_idx ON df.instances (submitted_by, created_at DESC, id DESC);
 CREATE INDEX instances_unfinished_idx ON df.instances (submitted_by) WHERE status IN ('pending', 'running');

@@ -1,5 +1,6 @@
--- The static graph. Its key leads with the owner: a unique key ignores row-level security,
--- so a key without the owner would let one role probe or block another role's rows.
+-- The static graph. Its key includes the owner: a unique key ignores row-level security,
+-- so a key without the owner would let one role probe or block another role's rows. The
+-- owner comes last in every key, so a lookup always starts from the ids it names.
 CREATE TABLE df.nodes (
   instance_id    varchar(8) NOT NULL,
   id             integer NOT NULL,
@@ -21,7 +22,7 @@ CREATE TABLE df.nodes (
   condition_node integer,
   extra_nodes    integer[] NOT NULL DEFAULT '{}',
   retry          jsonb,
-  PRIMARY KEY (submitted_by, instance_id, id),
-  FOREIGN KEY (submitted_by, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
+  PRIMARY KEY (instance_id, id, submitted_by),
+  FOREIGN KEY (instance_id, submitted_by) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.nodes IS 'The static graph of each instance, one row per node, with its latest status and result';

@@ -19,13 +19,15 @@ CREATE TABLE df.activations (
   owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
   retired     boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (owner, id),
-  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
+  PRIMARY KEY (id, owner),
+  FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
   -- parent_id has no foreign key on purpose: a settled RACE or JOIN drops its subtree
   -- without waiting on a leaf another worker is running (see the checkpoint statement).
 );
+-- The owner comes after the ids in every key and index but the queue's: a lookup names
+-- both, and no plan (even one made while the table looked empty) can scan by owner alone.
 CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf AND NOT retired;
-CREATE INDEX activations_parent_idx ON df.activations (owner, parent_id) WHERE NOT retired;
-CREATE INDEX activations_instance_idx ON df.activations (owner, instance_id) WHERE NOT retired;
-CREATE INDEX activations_retired_idx ON df.activations (owner, id) WHERE retired;
+CREATE INDEX activations_parent_idx ON df.activations (parent_id, owner) WHERE NOT retired;
+CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner) WHERE NOT retired;
+CREATE INDEX activations_retired_idx ON df.activations (id, owner) WHERE retired;
 COMMENT ON TABLE df.activations IS 'Runtime: live activations of graph nodes; leaf rows are the work workers claim';

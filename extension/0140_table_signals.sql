@@ -8,9 +8,9 @@ CREATE TABLE df.signals (
   owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
   retired     boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (owner, id),
-  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
+  PRIMARY KEY (id, owner),
+  FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );
-CREATE INDEX signals_instance_name_idx ON df.signals (owner, instance_id, name, id) WHERE NOT retired;
-CREATE INDEX signals_retired_idx ON df.signals (owner, id) WHERE retired;
+CREATE INDEX signals_instance_name_idx ON df.signals (instance_id, owner, name, id) WHERE NOT retired;
+CREATE INDEX signals_retired_idx ON df.signals (id, owner) WHERE retired;
 COMMENT ON TABLE df.signals IS 'Runtime: signals kept until a matching wait consumes them';

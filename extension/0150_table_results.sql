@@ -4,7 +4,7 @@ CREATE TABLE df.results (
   name        text NOT NULL,
   value       json NOT NULL,
   owner       regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
-  PRIMARY KEY (owner, instance_id, name),
-  FOREIGN KEY (owner, instance_id) REFERENCES df.instances (submitted_by, id) ON DELETE CASCADE
+  PRIMARY KEY (instance_id, name, owner),
+  FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.results IS 'Runtime: named results visible to later steps of the instance';

@@ -5,7 +5,7 @@ CREATE TABLE df.branch_results (
   branch        integer NOT NULL,
   value         json NOT NULL,
   owner         regrole NOT NULL DEFAULT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole,
-  PRIMARY KEY (owner, activation_id, branch),
-  FOREIGN KEY (owner, activation_id) REFERENCES df.activations (owner, id) ON DELETE CASCADE
+  PRIMARY KEY (activation_id, branch, owner),
+  FOREIGN KEY (activation_id, owner) REFERENCES df.activations (id, owner) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.branch_results IS 'Runtime: completed branch results of JOINs still waiting for other branches';

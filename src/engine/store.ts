@@ -4,7 +4,7 @@
 // Every name is schema-qualified and every operator is written OPERATOR(pg_catalog.…), so
 // a statement resolves only to pg_catalog and df objects whatever search_path the session
 // has and whatever other roles created in schemas on it. Every statement names the owner
-// (the instance's submitted_by) as well as the key: rows are keyed by owner first, so even a
+// (the instance's submitted_by) as well as the key: every key includes the owner, so even a
 // session that sees all rows (a superuser) only ever treats the owner's rows as the instance's.
 import { type Db, stmt } from './db.js';
 import type { FlatNode } from '../graph/flatten.js';
@@ -89,6 +89,15 @@ export function countRun(db: Db, owner: string, id: string): ActivationRow | nul
   db.commit();
   const rows = db.query(relockStmt, [owner, id]);
   return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+}
+
+// The checkpoint's custom plans cost more to make than to run (planning a statement of
+// ten CTEs for every step halves a worker's throughput), and its statements are written so
+// that generic plans stay on the keys. Transaction-local, and set only after the user's step,
+// so the step's own prepared plans keep the session's plan_cache_mode.
+const genericPlansStmt = stmt(`SELECT pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true)`);
+export function useGenericPlans(db: Db): void {
+  db.query(genericPlansStmt);
 }
 
 // Serialises all bookkeeping of one instance (workers finishing steps, cancel, signal). The
@@ -177,7 +186,7 @@ export interface CheckpointWrites {
   /** JSON arrays; '[]' when there is nothing of that kind. */
   inserts: string;
   updates: string;
-  /** Activations settled or dropped; their descendants are retired with them. */
+  /** Activations settled or dropped; their live descendants are retired with them. */
   deletes: string[];
   nodes: string;
   results: string;
@@ -194,24 +203,29 @@ const TERMINAL = `'{completed,failed,cancelled}'::${T}[]`;
 // One statement for everything a step changes: every plv8 statement is a subtransaction
 // with its own XID once it writes, so this keeps the checkpoint at one. Rows touched here
 // are disjoint by construction. The id arrays ($12, $13) let the updates find their rows
-// through the primary keys whatever the number of nodes of the instance. Settled activations
-// and their subtrees are retired (df._sweep() removes them later), skipping rows another
+// through the primary keys whatever the number of nodes of the instance (array conditions, so
+// even a generic plan made while the tables were empty stays on the keys). Settled activations
+// and dropped subtrees are retired (df._sweep() removes them later), skipping rows another
 // worker has claimed: that worker's step finds its parent gone when it checkpoints, rolls
 // back and retires its own row, so no two steps ever wait on each other's locks.
 const checkpointStmt = stmt(
   `WITH RECURSIVE sub(id) AS (
      SELECT pg_catalog.unnest($5::pg_catalog.int8[])
      UNION
-     SELECT c.id FROM df.activations c JOIN sub
-       ON c.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND c.parent_id OPERATOR(pg_catalog.=) sub.id
-      AND NOT c.retired),
+     SELECT c.id FROM sub, LATERAL (
+       SELECT a.id FROM df.activations a
+       WHERE a.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND a.parent_id OPERATOR(pg_catalog.=) sub.id
+         AND NOT a.retired
+       OFFSET 0) c),
    doomed AS (
-     SELECT x.id FROM df.activations x JOIN sub
-       ON x.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND x.id OPERATOR(pg_catalog.=) sub.id AND NOT x.retired
+     SELECT x.id FROM df.activations x
+     WHERE x.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND NOT x.retired
+       AND x.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT sub.id FROM sub))
      FOR NO KEY UPDATE OF x SKIP LOCKED),
    del AS (
-     UPDATE df.activations d SET retired = true FROM doomed
-     WHERE d.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND d.id OPERATOR(pg_catalog.=) doomed.id),
+     UPDATE df.activations d SET retired = true
+     WHERE d.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole
+       AND d.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT doomed.id FROM doomed))),
    ins AS (
      INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, attempt, memo, owner)
      SELECT r.id, $1, r.node_id, r.parent_id, r.slot, r.leaf, coalesce(r.wake_at, pg_catalog.clock_timestamp()), r.attempt,
@@ -239,7 +253,7 @@ const checkpointStmt = stmt(
      INSERT INTO df.results (instance_id, name, value, owner)
      SELECT $1, r.name, r.value, $2::pg_catalog.regrole
      FROM pg_catalog.json_to_recordset($7::pg_catalog.json) AS r(name ${T}, value pg_catalog.json)
-     ON CONFLICT (owner, instance_id, name) DO UPDATE SET value = excluded.value),
+     ON CONFLICT (instance_id, name, owner) DO UPDATE SET value = excluded.value),
    br AS (
      INSERT INTO df.branch_results (activation_id, branch, value, owner)
      SELECT r.activation_id, r.branch, r.value, $2::pg_catalog.regrole
@@ -282,8 +296,8 @@ const endInstanceStmt = stmt(
        AND EXISTS (SELECT FROM inst)
      FOR NO KEY UPDATE OF a SKIP LOCKED),
    work AS (
-     UPDATE df.activations a SET retired = true FROM doomed
-     WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) doomed.id),
+     UPDATE df.activations a SET retired = true
+     WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT doomed.id FROM doomed))),
    sig AS (
      UPDATE df.signals s SET retired = true
      WHERE s.owner OPERATOR(pg_catalog.=) ${ROLE} AND s.instance_id OPERATOR(pg_catalog.=) $2::${T} AND NOT s.retired

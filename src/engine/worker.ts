@@ -166,6 +166,7 @@ function runClaimed(session: EngineSession, owner: string, claimed: store.Activa
       session.inStep = false;
     }
 
+    store.useGenericPlans(db);
     const locked = store.lockInstance(db, inst.id);
     if (locked === null || (locked.status !== 'pending' && locked.status !== 'running')) {
       // Ended (cancelled, failed) while the step ran: its effects must not commit.

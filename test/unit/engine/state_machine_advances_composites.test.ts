@@ -94,6 +94,20 @@ describe('the state machine', () => {
     expect(rt.activations.size).toBe(0);
   });
 
+  it('drops what a JOIN left by a break still runs, however deep', () => {
+    // loop( join( break, race(sleep, then(sleep, sql)) ) ): the break leaves the JOIN while the
+    // RACE below it still has two live branches, one of them a THEN with a live leaf.
+    const rt = new MemoryRuntime(
+      dsl.seq(dsl.loop(dsl.join(dsl.brk('7'), dsl.race(dsl.sleep(60), dsl.seq(dsl.sleep(30), 'SELECT 1')))), 'SELECT 2'),
+    );
+    expect(rt.leaves().size).toBe(3);
+    rt.settle(4, broke('7'));
+    expect([...rt.leaves().keys()]).toEqual([10]);
+    rt.settle(10, completed(rows(2)));
+    expect(rt.instance).toEqual({ status: 'completed', result: rows(2), error: null });
+    expect(rt.activations.size).toBe(0);
+  });
+
   it('records named results and lets df.if_rows see one named in the same step', () => {
     const rt = new MemoryRuntime(dsl.seq(dsl.as('SELECT 1', 'batch'), dsl.ifRows('batch', 'SELECT 2', 'SELECT 3')));
     rt.settle(2, completed(rows()));
