@@ -4,7 +4,8 @@
 // superuser monitor. Role names are unique per test file; everything is dropped at close.
 import pg from 'pg';
 import { createScratch, type Scratch } from './scratch.js';
-import { serverUrl, urlFor, withClient } from './server.js';
+import { serverUrl, urlFor } from './server.js';
+import { createLoginRoles, dropRoles, ident } from './roles.js';
 import { WorkerPool } from '../../src/cli/worker-pool.js';
 
 export interface Tenant {
@@ -43,13 +44,7 @@ export async function tenants(label: string, options: TenantOptions = {}): Promi
     attacker: `pgd_atk_${tag}`,
     outsider: `pgd_out_${tag}`,
   };
-  const ident = (r: string) => `"${r.replace(/"/g, '""')}"`;
-  await withClient(server, async (c) => {
-    for (const r of Object.values(names)) {
-      await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      await c.query(`CREATE ROLE ${ident(r)} LOGIN`);
-    }
-  });
+  await createLoginRoles(Object.values(names), server);
   const monitor = await scratch.admin();
   await monitor.query(`SET client_min_messages = warning`);
   await monitor.query(`GRANT CREATE ON SCHEMA public TO PUBLIC`);
@@ -96,9 +91,7 @@ export async function tenants(label: string, options: TenantOptions = {}): Promi
       await Promise.all(pools.map((p) => p.stop()));
       await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
       await scratch.drop();
-      await withClient(server, async (c) => {
-        for (const r of Object.values(names)) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      });
+      await dropRoles(Object.values(names), server);
     },
   };
 }

@@ -10,25 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createScratch, type Scratch } from '../../support/scratch.js';
 import { serverUrl, urlFor, usesPrivateCluster, withClient } from '../../support/server.js';
+import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
 
 const tag = `${process.pid}`;
 const alice = `alice_${tag}`;
 const aIce = `a_ice_${tag}`;
 const aPercent = `a%ce_${tag}`;
 const roles = [alice, aIce, aPercent];
-const ident = (r: string) => `"${r.replace(/"/g, '""')}"`;
 
 let scratch: Scratch;
 let su: pg.Client;
 
 beforeAll(async () => {
   scratch = await createScratch('unschedule', ['pg_durable']);
-  await withClient(serverUrl(), async (c) => {
-    for (const r of roles) {
-      await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      await c.query(`CREATE ROLE ${ident(r)} LOGIN`);
-    }
-  });
+  await createLoginRoles(roles);
   su = await scratch.admin();
   await su.query(`SET client_min_messages = warning`);
   for (const r of roles) await su.query(`SELECT df.grant_usage($1)`, [r]);
@@ -41,9 +36,7 @@ afterAll(async () => {
     ).catch(() => undefined);
   }
   await scratch?.drop();
-  await withClient(serverUrl(), async (c) => {
-    for (const r of roles) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-  });
+  await dropRoles(roles);
 });
 
 /** The HINT of the error a call raises. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createScratch, type Scratch } from '../../support/scratch.js';
 import { serverUrl, urlFor, withClient } from '../../support/server.js';
+import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
 
 const tag = `deleg_${process.pid}`;
 const R = {
@@ -22,19 +23,13 @@ const R = {
   member: `pgd_member_${tag}`,
   x: `pgd_x_${tag}`,
 };
-const ident = (r: string) => `"${r.replace(/"/g, '""')}"`;
 
 let scratch: Scratch;
 let su: pg.Client;
 
 beforeAll(async () => {
   scratch = await createScratch('delegation', ['pg_durable']);
-  await withClient(serverUrl(), async (c) => {
-    for (const r of Object.values(R)) {
-      await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      await c.query(`CREATE ROLE ${ident(r)} LOGIN`);
-    }
-  });
+  await createLoginRoles(Object.values(R));
   su = await scratch.admin();
   await su.query(`SET client_min_messages = warning`);
   await su.query(`SELECT df.grant_usage($1, with_grant => true)`, [R.admin]);
@@ -44,9 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await scratch?.drop();
-  await withClient(serverUrl(), async (c) => {
-    for (const r of Object.values(R)) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-  });
+  await dropRoles(Object.values(R));
 });
 
 /** Runs fn in a session authenticated as role; collects the NOTICEs and WARNINGs it gets. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createScratch, type Scratch } from '../../support/scratch.js';
 import { serverUrl, urlFor, withClient } from '../../support/server.js';
+import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
 import { waitFor } from '../../support/slow-step.js';
 import { WorkerPool } from '../../../src/cli/worker-pool.js';
 
@@ -16,7 +17,6 @@ const R = {
   doomed2: `Doomed "Two" ${tag}`,
   survivor: `pgd_survivor_${tag}`,
 };
-const ident = (r: string) => `"${r.replace(/"/g, '""')}"`;
 const DROPPED = /^the role that started this instance \(oid \d+\) was dropped$/;
 
 let scratch: Scratch;
@@ -25,12 +25,7 @@ const pools: WorkerPool[] = [];
 
 beforeAll(async () => {
   scratch = await createScratch('orphans', ['pg_durable']);
-  await withClient(serverUrl(), async (c) => {
-    for (const r of Object.values(R)) {
-      await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      await c.query(`CREATE ROLE ${ident(r)} LOGIN`);
-    }
-  });
+  await createLoginRoles(Object.values(R));
   su = await scratch.admin();
   await su.query(`SET client_min_messages = warning`);
   await su.query(`ALTER DATABASE ${ident(scratch.name)} SET pg_durable.loop_min_interval = '0'`);
@@ -40,9 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.stop()));
   await scratch?.drop();
-  await withClient(serverUrl(), async (c) => {
-    for (const r of Object.values(R)) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-  });
+  await dropRoles(Object.values(R));
 });
 
 function as<T>(role: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {

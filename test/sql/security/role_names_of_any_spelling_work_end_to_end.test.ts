@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createScratch, type Scratch } from '../../support/scratch.js';
 import { serverUrl, urlFor, usesPrivateCluster, withClient } from '../../support/server.js';
+import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
 import { WorkerPool } from '../../../src/cli/worker-pool.js';
 
 const tag = `${process.pid}`;
@@ -17,8 +18,6 @@ const names = [
   `back\\slash_%${tag}`,
   `dotted.name_${tag}`,
 ];
-/** The role as an SQL identifier, for the test's own DDL. */
-const ident = (r: string) => `"${r.replace(/"/g, '""')}"`;
 
 let scratch: Scratch;
 let su: pg.Client;
@@ -26,12 +25,7 @@ const pools: WorkerPool[] = [];
 
 beforeAll(async () => {
   scratch = await createScratch('any_spelling', ['pg_durable']);
-  await withClient(serverUrl(), async (c) => {
-    for (const r of names) {
-      await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-      await c.query(`CREATE ROLE ${ident(r)} LOGIN`);
-    }
-  });
+  await createLoginRoles(names);
   su = await scratch.admin();
   await su.query(`ALTER DATABASE ${ident(scratch.name)} SET pg_durable.loop_min_interval = '0'`);
 });
@@ -44,9 +38,7 @@ afterAll(async () => {
     ).catch(() => undefined);
   }
   await scratch?.drop();
-  await withClient(serverUrl(), async (c) => {
-    for (const r of names) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
-  });
+  await dropRoles(names);
 });
 
 function as<T>(role: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { tenants, type Tenants } from '../../support/tenants.js';
+import { ident } from '../../support/roles.js';
 
 let t: Tenants;
-const quoted = (r: string) => `"${r.replace(/"/g, '""')}"`;
 
 beforeAll(async () => {
   t = await tenants('settings');
@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('role settings', () => {
   it('serializable isolation: serialization failures of the bookkeeping are retried, never failed', async () => {
     const [v] = t.victims;
-    await t.monitor.query(`ALTER ROLE ${quoted(v.role)} SET default_transaction_isolation = 'serializable'`);
+    await t.monitor.query(`ALTER ROLE ${ident(v.role)} SET default_transaction_isolation = 'serializable'`);
     await v.startWorkers(2);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
@@ -39,7 +39,7 @@ describe('role settings', () => {
 
   it('a statement_timeout shorter than a step ends the step in a visible, explained failure', async () => {
     const [, v] = t.victims;
-    await t.monitor.query(`ALTER ROLE ${quoted(v.role)} SET statement_timeout = '1s'`);
+    await t.monitor.query(`ALTER ROLE ${ident(v.role)} SET statement_timeout = '1s'`);
     // A worker session that keeps the role's statement_timeout (the CLI's turns it off).
     const worker = new pg.Client({ connectionString: v.url });
     worker.on('error', () => undefined);

@@ -3,6 +3,7 @@
 // step that changes them has no effect on how its workflows run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenants, type Tenants } from '../../support/tenants.js';
+import { ident } from '../../support/roles.js';
 
 let t: Tenants;
 
@@ -13,7 +14,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const quoted = (r: string) => `"${r.replace(/"/g, '""')}"`;
 
 describe('hooks', () => {
   it('a role cannot fast-forward its timers: its own fake clock is ignored', async () => {
@@ -29,19 +29,19 @@ describe('hooks', () => {
     expect(await v.value(`SELECT df.status($1)`, [id])).not.toBe('completed');
 
     // The same hook set by an administrator for the database does move the clock.
-    await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} SET pg_durable.fake_now_offset = '7200'`);
+    await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} SET pg_durable.fake_now_offset = '7200'`);
     try {
       await c.query(`CALL df.work(1, 5)`);
       expect(await v.value(`SELECT df.status($1)`, [id])).toBe('completed');
     } finally {
-      await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} RESET pg_durable.fake_now_offset`);
+      await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} RESET pg_durable.fake_now_offset`);
       await c.query(`RESET pg_durable.fake_now_offset`);
     }
   });
 
   it('a role cannot make its loops spin faster than the administrator allows', async () => {
     const [, v] = t.victims;
-    await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} SET pg_durable.loop_min_interval = '1'`);
+    await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} SET pg_durable.loop_min_interval = '1'`);
     const c = await v.client();
     await c.query(`CREATE TABLE public.ticks (at timestamptz)`);
     await c.query(`SET pg_durable.loop_min_interval = '0'`);
@@ -56,19 +56,19 @@ describe('hooks', () => {
     );
     expect(gaps).toHaveLength(2);
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(0.95);
-    await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} SET pg_durable.loop_min_interval = '0'`);
+    await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} SET pg_durable.loop_min_interval = '0'`);
   });
 
   it('a role cannot lift the list cap for itself', async () => {
     const atk = await t.attacker.client();
     for (let i = 0; i < 5; i++) await t.attacker.value(`SELECT df.start('SELECT 1')`);
-    await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} SET pg_durable.list_instances_max_limit = '3'`);
+    await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} SET pg_durable.list_instances_max_limit = '3'`);
     try {
       await atk.query(`SET pg_durable.list_instances_max_limit = '100'`);
       const { rows } = await atk.query(`SELECT * FROM df.list_instances(NULL, 100)`);
       expect(rows.length).toBeLessThanOrEqual(3);
     } finally {
-      await t.monitor.query(`ALTER DATABASE ${quoted(t.scratch.name)} RESET pg_durable.list_instances_max_limit`);
+      await t.monitor.query(`ALTER DATABASE ${ident(t.scratch.name)} RESET pg_durable.list_instances_max_limit`);
     }
   });
 });
