@@ -29,18 +29,13 @@ export interface Tenants {
   close(): Promise<void>;
 }
 
-export interface TenantOptions {
-  /** Spell the victims' names with capitals, spaces and quotes. */
-  oddNames?: boolean;
-}
-
-export async function tenants(label: string, options: TenantOptions = {}): Promise<Tenants> {
+export async function tenants(label: string): Promise<Tenants> {
   const server = serverUrl();
   const scratch = await createScratch(`sec_${label}`, ['pg_durable'], server);
   const tag = `${label}_${process.pid}`;
   const names = {
-    a: options.oddNames ? `Victim A ${tag}` : `pgd_va_${tag}`,
-    b: options.oddNames ? `vict"im b'${tag}` : `pgd_vb_${tag}`,
+    a: `pgd_va_${tag}`,
+    b: `pgd_vb_${tag}`,
     attacker: `pgd_atk_${tag}`,
     outsider: `pgd_out_${tag}`,
   };
