@@ -12,14 +12,19 @@ export interface Throughput {
   xidsPerStep: number;
 }
 
-function chain(counter: number, steps: number): string {
-  return Array.from({ length: steps }, () => `'UPDATE counters SET n = n + 1 WHERE id = ${counter}'`).join(' ~> ');
+const UPDATE_STEP = 'UPDATE counters SET n = n + 1 WHERE id = $1';
+/** Returns a row of about 1 KB, so a worker that kept step results would grow with every step. */
+const ROW_STEP = `UPDATE counters SET n = n + 1 WHERE id = $1 RETURNING n, repeat('x', 1000) AS pad`;
+
+function chain(counter: number, steps: number, step: string): string {
+  const sql = step.replace('$1', String(counter)).replace(/'/g, "''");
+  return Array.from({ length: steps }, () => `'${sql}'`).join(' ~> ');
 }
 
-/** Starts `instances` chains of `steps` updates in one transaction; workers are already idle. */
-async function startChains(user: pg.Client, instances: number, steps: number): Promise<void> {
+/** Starts `instances` chains of `steps` in one transaction; workers are already idle. */
+async function startChains(user: pg.Client, instances: number, steps: number, step = UPDATE_STEP): Promise<void> {
   await user.query('BEGIN');
-  for (let i = 1; i <= instances; i++) await user.query(`SELECT df.start(${chain(i, steps)})`);
+  for (let i = 1; i <= instances; i++) await user.query(`SELECT df.start(${chain(i, steps, step)})`);
   await user.query('COMMIT');
 }
 
@@ -82,7 +87,7 @@ export async function startLatency(url: string, user: pg.Client, admin: pg.Clien
   return { median: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
-/** Runs `instances` × `steps` through one worker and reads that worker backend's anonymous memory. */
+/** Runs `instances` × `steps` row-returning steps through one worker and reads that worker backend's anonymous memory. */
 export async function workerMemory(url: string, user: pg.Client, admin: pg.Client, instances: number, steps: number, checkpoints: number[]): Promise<{ steps: number; rssAnonKb: number }[]> {
   await clearInstances(admin);
   await user.query('UPDATE counters SET n = 0');
@@ -91,7 +96,7 @@ export async function workerMemory(url: string, user: pg.Client, admin: pg.Clien
   const out: { steps: number; rssAnonKb: number }[] = [];
   try {
     const [pid] = pool.pids();
-    await startChains(user, instances, steps);
+    await startChains(user, instances, steps, ROW_STEP);
     for (const target of checkpoints) {
       // Every step adds one to a counter: their sum is the number of steps done.
       await waitUntil(async () => {

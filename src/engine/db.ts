@@ -1,5 +1,5 @@
 // The one narrow interface between the engine and the database. On plv8 it is backed by
-// plv8.prepare / plv8.execute (src/plv8/db.ts); the engine never touches plv8 directly.
+// plv8.prepare (src/plv8/db.ts); the engine never touches plv8 directly.
 
 /** A statement with its parameter types, prepared once per session. */
 export interface Statement {
@@ -12,7 +12,7 @@ export type Row = Record<string, unknown>;
 export interface Db {
   /** Runs a prepared statement; rows for tuple-returning statements, else []. */
   query(stmt: Statement, args?: readonly unknown[]): Row[];
-  /** Runs dynamic SQL text once (user steps); rows or the affected-row count. */
+  /** Runs dynamic SQL text once (user steps) and frees its result; rows or the affected-row count. */
   execute(sql: string): Row[] | number;
   /** Ends the current transaction and starts a new one (procedures only). */
   commit(): void;

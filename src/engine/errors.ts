@@ -16,3 +16,18 @@ export function sqlState(e: unknown): string | null {
 export function isTransient(e: unknown): boolean {
   return TRANSIENT.has(sqlState(e) ?? '');
 }
+
+/**
+ * Class 57, operator intervention: query_canceled (pg_cancel_backend, statement_timeout, the
+ * CLI worker's shutdown) and the server or session going away. On real plv8 these are
+ * catchable JavaScript exceptions; the engine never records them as a step's failure: the
+ * step and its checkpoint roll back and the error ends the df.work call.
+ */
+export function isInterruption(e: unknown): boolean {
+  return (sqlState(e) ?? '').startsWith('57');
+}
+
+/** Errors no catch of the engine may turn into a result: they belong to the worker loop. */
+export function passesThrough(e: unknown): boolean {
+  return isTransient(e) || isInterruption(e);
+}

@@ -4,7 +4,7 @@ import type { FlatNode } from '../graph/flatten.js';
 import type { InstanceInfo } from './instance.js';
 import { broke, completed, failed, type Outcome } from './outcome.js';
 import { messageOf, runSqlStep, sessionStringSettings } from './sql-step.js';
-import { isTransient } from './errors.js';
+import { passesThrough } from './errors.js';
 import { readBreakQuery, readSignalQuery, readSleepSeconds } from '../graph/queries.js';
 import { substituteRaw, substituteSql, substituteVariables } from '../template/substitute.js';
 import { parseLossless } from '../json/lossless.js';
@@ -49,7 +49,7 @@ export function runLeaf(
         return failed(`node type ${node.node_type} is not a step`);
     }
   } catch (e) {
-    if (isTransient(e)) throw e; // a serialization failure or deadlock: the worker runs the step again
+    if (passesThrough(e)) throw e; // not the step's failure (see errors.ts)
     return failed(messageOf(e));
   }
 }

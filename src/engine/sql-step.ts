@@ -4,7 +4,7 @@
 // Everything wrapped around the user's statement names pg_catalog objects explicitly, so it
 // means the same whatever the session's search_path and whatever another role put in public.
 import { type Db, stmt } from './db.js';
-import { isTransient } from './errors.js';
+import { passesThrough } from './errors.js';
 import { STANDARD_STRINGS, type StringSettings, dependsOnStringSettings, lexSql } from '../template/lexer.js';
 import { planStatement } from './statement.js';
 
@@ -92,7 +92,7 @@ export function runSqlStep(db: Db, sql: string, limits: StepLimits, strings: Str
         return affected(db, statement);
     }
   } catch (e) {
-    if (isTransient(e)) throw e; // not the step's failure: the worker runs it again
+    if (passesThrough(e)) throw e; // not the step's failure (see errors.ts)
     throw new StepSqlError(explain(messageOf(e)));
   }
 }

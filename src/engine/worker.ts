@@ -8,7 +8,7 @@ import { Checkpoint, Superseded } from './checkpoint.js';
 import { databaseReads } from './reads.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
-import { isTransient } from './errors.js';
+import { isInterruption, isTransient } from './errors.js';
 import { failed } from './outcome.js';
 import * as store from './store.js';
 
@@ -187,6 +187,7 @@ function runClaimed(session: EngineSession, owner: string, claimed: store.Activa
     return true;
   } catch (e) {
     db.rollback();
+    if (isInterruption(e)) throw e; // cancelled, timed out or shutting down: the call ends, the step runs again later
     if (e instanceof Superseded) {
       // A RACE or JOIN above the step settled without it while it ran.
       store.dropStaleActivation(db, owner, act.id);

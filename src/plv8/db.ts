@@ -14,8 +14,15 @@ export class Plv8Db implements Db {
     return typeof out === 'number' ? [] : out;
   }
 
+  // Prepared, run and freed: real plv8 keeps the rows of an unprepared plv8.execute until the
+  // CALL ends, so a long df.work call would grow with every step's result.
   execute(sql: string): Row[] | number {
-    return plv8.execute(sql);
+    const plan = plv8.prepare(sql);
+    try {
+      return plan.execute([]);
+    } finally {
+      plan.free();
+    }
   }
 
   commit(): void {
