@@ -56,6 +56,11 @@ CONF
 start() {
   create
   if running; then return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "cluster: port $port is taken by another server (another checkout's private cluster?);" \
+      "stop it, or choose another port for this checkout: PG_DURABLE_PORT=54330 make test" >&2
+    exit 1
+  fi
   # A crash can leave a postmaster.pid behind whose process is gone.
   rm -f "$data/postmaster.pid"
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "-p $port" start >/dev/null
