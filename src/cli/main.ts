@@ -26,6 +26,10 @@ async function main(argv: string[]): Promise<void> {
     options: { url: { type: 'string' }, workers: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
+  if (values.help) {
+    console.log(USAGE); // whatever the command: --help never does anything else
+    return;
+  }
   const url = values.url ?? process.env.DATABASE_URL ?? DEFAULT_URL;
   switch (command) {
     case 'install':
@@ -41,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
       return bench(url, { memorySteps: Number(values.steps ?? 100_000) });
     default:
       console.log(USAGE);
-      if (command !== undefined && !values.help) process.exitCode = 2;
+      if (command !== undefined) process.exitCode = 2;
   }
 }
 
