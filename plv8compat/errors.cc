@@ -52,6 +52,7 @@ ErrorData *copy_error_to(const ErrorData *e, MemoryContext parent) {
 void free_error(ErrorData *e) { MemoryContextDelete(e->assoc_context); }
 
 ErrorData *in_subxact_raw(void (*f)(void *, MemoryContext), void *arg) {
+  InPostgres in_pg;  // outside the PG_TRY: its destructor runs however f ends
   MemoryContext cxt = CurrentMemoryContext;
   ResourceOwner owner = CurrentResourceOwner;
   volatile bool started = false;
@@ -90,24 +91,10 @@ ErrorData *in_subxact_raw(void (*f)(void *, MemoryContext), void *arg) {
   return err;
 }
 
-bool PgError::is_cancel(int code) {
-  return code == ERRCODE_QUERY_CANCELED || code == ERRCODE_ADMIN_SHUTDOWN ||
-         code == ERRCODE_CRASH_SHUTDOWN;
-}
-
-static void set_str(Isolate *iso, Local<Context> ctx, Local<Object> o, const char *key,
-                    const char *val) {
-  if (val == nullptr) return;
-  o->Set(ctx, js_string(iso, key), js_string(iso, val)).IsJust();
-}
-
-void force_termination(Isolate *iso) {
-  iso->TerminateExecution();
-  // V8 acts on the request at its next interrupt check; a loop that only calls plv8
-  // functions may not reach one for a long time. Entering any JS function checks at once.
-  Local<Context> ctx = iso->GetCurrentContext();
-  Local<v8::Script> noop;
-  if (v8::Script::Compile(ctx, js_string(iso, "0")).ToLocal(&noop)) (void)noop->Run(ctx).IsEmpty();
+static void set_str_or_null(Isolate *iso, Local<Context> ctx, Local<Object> o, const char *key,
+                            const char *val) {
+  Local<Value> v = val ? Local<Value>(js_string(iso, val)) : Local<Value>(v8::Null(iso));
+  o->Set(ctx, js_string(iso, key), v).IsJust();
 }
 
 bool refuse_when_stopping(Isolate *iso) {
@@ -117,62 +104,101 @@ bool refuse_when_stopping(Isolate *iso) {
 }
 
 void PgError::throw_js(Isolate *iso, ErrorData *e) {
-  if (is_cancel(e->sqlerrcode)) {
-    // Not catchable by JavaScript: the statement must end, as PostgreSQL asked.
-    remember_stop_error(e);
-    free_error(e);
-    force_termination(iso);
-    return;
-  }
+  // Every ERROR, query cancel and statement_timeout included, is an ordinary exception that
+  // JavaScript may catch, like on real plv8. (FATAL errors never get here: they end the
+  // backend where they are raised.)
   Local<Context> ctx = iso->GetCurrentContext();
   Local<Value> ex = v8::Exception::Error(js_string(iso, e->message ? e->message : "unknown error"));
   Local<Object> o = ex.As<Object>();
-  set_str(iso, ctx, o, "sqlerrcode", unpack_sql_state(e->sqlerrcode));
-  set_str(iso, ctx, o, "detail", e->detail);
-  set_str(iso, ctx, o, "hint", e->hint);
-  set_str(iso, ctx, o, "context", e->context);
-  set_str(iso, ctx, o, "schema_name", e->schema_name);
-  set_str(iso, ctx, o, "table_name", e->table_name);
-  set_str(iso, ctx, o, "column_name", e->column_name);
-  set_str(iso, ctx, o, "constraint_name", e->constraint_name);
+  // The same properties, in the same order, as real plv8 3.1's exceptions for SQL errors.
+  set_str_or_null(iso, ctx, o, "sqlerrcode", unpack_sql_state(e->sqlerrcode));
+  set_str_or_null(iso, ctx, o, "schema_name", e->schema_name);
+  set_str_or_null(iso, ctx, o, "table_name", e->table_name);
+  set_str_or_null(iso, ctx, o, "column_name", e->column_name);
+  set_str_or_null(iso, ctx, o, "datatype_name", e->datatype_name);
+  set_str_or_null(iso, ctx, o, "constraint_name", e->constraint_name);
+  set_str_or_null(iso, ctx, o, "detail", e->detail);
+  set_str_or_null(iso, ctx, o, "hint", e->hint);
+  set_str_or_null(iso, ctx, o, "context", e->context);
+  set_str_or_null(iso, ctx, o, "internalquery", e->internalquery);
+  o->Set(ctx, js_string(iso, "code"), v8::Uint32::NewFromUnsigned(iso, static_cast<uint32_t>(e->sqlerrcode)))
+      .IsJust();
   free_error(e);
   iso->ThrowException(ex);
 }
 
-// A string property of an exception object, copied into palloc'd memory (or nullptr).
-static char *string_prop(Isolate *iso, Local<Context> ctx, Local<Value> ex, const char *key) {
-  if (!ex->IsObject()) return nullptr;
+// A property of an exception object, as String(value), copied into palloc'd memory; nullptr
+// when it is missing, undefined or null (or cannot be read). Never lets an exception out.
+static char *prop_string(Isolate *iso, Local<Context> ctx, Local<Object> o, const char *key) {
+  v8::TryCatch inner(iso);
   Local<Value> v;
-  if (!ex.As<Object>()->Get(ctx, js_string(iso, key)).ToLocal(&v) || !v->IsString())
-    return nullptr;
+  if (!o->Get(ctx, js_string(iso, key)).ToLocal(&v) || v->IsNullOrUndefined()) return nullptr;
   v8::String::Utf8Value s(iso, v);
   return *s ? pstrdup(*s) : nullptr;
+}
+
+static const char *strip_error_prefix(const char *m) {
+  return strncmp(m, "Error: ", 7) == 0 ? m + 7 : m;
+}
+
+char *rethrown_message(Isolate *iso, v8::TryCatch &tc) {
+  Local<Value> ex = tc.Exception();
+  if (ex.IsEmpty()) return pstrdup("unknown exception");
+  v8::TryCatch inner(iso);
+  v8::String::Utf8Value s(iso, ex);
+  if (*s == nullptr) return pstrdup("unknown exception");
+  // real plv8: js_error strips "Error: " once (when V8 gave a message), error_object again.
+  const char *m = *s;
+  if (!tc.Message().IsEmpty()) m = strip_error_prefix(m);
+  return pstrdup(strip_error_prefix(m));
 }
 
 JsError *JsError::capture(Isolate *iso, Local<Context> ctx, v8::TryCatch &tc) {
   JsError *j = static_cast<JsError *>(palloc0(sizeof(JsError)));
   j->code_ = ERRCODE_INTERNAL_ERROR;
   Local<Value> ex = tc.Exception();
+  Local<v8::Message> m = tc.Message();
   if (ex.IsEmpty()) {
     j->message_ = pstrdup("unknown JavaScript exception");
     return j;
   }
+  v8::TryCatch inner(iso);  // nothing read below may throw past here
   {
-    v8::String::Utf8Value s(iso, ex);  // v8::String(err): "Error: boom" for Error objects, like plv8
-    j->message_ = pstrdup(*s ? *s : "JavaScript exception (not convertible to a string)");
+    v8::String::Utf8Value s(iso, ex);  // String(err): "Error: boom" for Error objects
+    const char *text = *s ? *s : "JavaScript exception (not convertible to a string)";
+    // Like real plv8: a leading "Error: " goes (when V8 gave a message, i.e. always for a
+    // thrown value); "TypeError: …" and the like stay.
+    j->message_ = pstrdup(m.IsEmpty() ? text : strip_error_prefix(text));
   }
-  char *code = string_prop(iso, ctx, ex, "sqlerrcode");
-  if (code != nullptr && strlen(code) == 5)
-    j->code_ = MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]);
-  j->detail_ = string_prop(iso, ctx, ex, "detail");
-  j->hint_ = string_prop(iso, ctx, ex, "hint");
-  Local<v8::Message> m = tc.Message();
+  StringInfoData where;
+  initStringInfo(&where);
+  Local<Object> o;
+  if (ex->ToObject(ctx).ToLocal(&o)) {
+    // The SQLSTATE comes from a numeric `code` only (real plv8: Int32Value of `code`, used
+    // when not 0), so an SQL error rethrown unchanged keeps its own; `sqlerrcode` is ignored.
+    Local<Value> code;
+    int32_t n = 0;
+    if (o->Get(ctx, js_string(iso, "code")).ToLocal(&code) && !code->IsNullOrUndefined() &&
+        code->Int32Value(ctx).To(&n) && n != 0)
+      j->code_ = n;
+    j->detail_ = prop_string(iso, ctx, o, "detail");
+    j->hint_ = prop_string(iso, ctx, o, "hint");
+    char *context = prop_string(iso, ctx, o, "context");
+    if (context != nullptr) appendStringInfo(&where, "%s\n", context);
+  }
   if (!m.IsEmpty()) {
-    v8::String::Utf8Value where(iso, m->GetScriptResourceName());
+    v8::String::Utf8Value name(iso, m->GetScriptResourceName());
     int line = m->GetLineNumber(ctx).FromMaybe(0);
-    int col = m->GetStartColumn(ctx).FromMaybe(0) + 1;
-    j->context_ = psprintf("JavaScript %s line %d column %d", *where ? *where : "code", line, col);
+    Local<v8::String> src;
+    char *source = nullptr;
+    if (m->GetSourceLine(ctx).ToLocal(&src)) {
+      v8::String::Utf8Value s(iso, src);
+      if (*s) source = pstrdup(*s);
+    }
+    appendStringInfo(&where, "%s() LINE %d: %s", *name ? *name : "?", line,
+                     source ? source : "?");
   }
+  if (where.len > 0) j->context_ = where.data;
   tc.Reset();
   return j;
 }

@@ -26,16 +26,19 @@ namespace plv8c {
 static Isolate *the_isolate = nullptr;
 static size_t heap_limit_bytes = 0;
 static volatile bool heap_limit_hit = false;
-static ErrorData *stop_error = nullptr;  // copy_error_to(…, TopMemoryContext)
-static ErrorData *raised_error = nullptr;  // the stop error last re-raised, freed with the next
 // Never destroyed: a static destructor at process exit would race the watchdog thread.
 static auto *contexts = new std::unordered_map<Oid, Global<Context>>();
 
-// The watchdog: while JavaScript runs, it turns a pending query cancel / backend termination
-// into TerminateExecution (the only thread-safe V8 call), so busy loops stop too.
+// The watchdog: while JavaScript itself runs (not PostgreSQL code called from it), it turns a
+// query cancel / backend termination that has been pending for kStopGraceMs into
+// TerminateExecution (the only thread-safe V8 call), so busy loops stop too. Real plv8 does
+// not do this; the grace lets a cancel that arrives between two SQL calls be raised by the
+// next one, catchable, as on real plv8.
 static std::mutex *wd_mutex = new std::mutex();
 static std::condition_variable *wd_cv = new std::condition_variable();
-static int js_depth = 0;  // guarded by wd_mutex
+static int js_depth = 0;           // guarded by wd_mutex
+static bool in_pg = false;         // guarded by wd_mutex: PostgreSQL code runs for JavaScript
+static bool wd_requested = false;  // guarded by wd_mutex: the watchdog asked V8 to terminate
 
 static bool interrupt_wanted() {
   return (QueryCancelPending || ProcDiePending) && InterruptHoldoffCount == 0 &&
@@ -43,26 +46,59 @@ static bool interrupt_wanted() {
 }
 
 static void watchdog_main() {
+  using Clock = std::chrono::steady_clock;
   std::unique_lock<std::mutex> lock(*wd_mutex);
+  bool pending = false;
+  Clock::time_point since;
   for (;;) {
     if (js_depth == 0) {
+      pending = false;
       wd_cv->wait(lock);
       continue;
     }
     wd_cv->wait_for(lock, std::chrono::milliseconds(10));
-    if (js_depth > 0 && interrupt_wanted()) the_isolate->TerminateExecution();
+    if (js_depth == 0 || !interrupt_wanted()) {
+      pending = false;
+      continue;
+    }
+    Clock::time_point now = Clock::now();
+    if (!pending) {
+      pending = true;
+      since = now;
+    }
+    if (!in_pg && !wd_requested && now - since >= std::chrono::milliseconds(kStopGraceMs)) {
+      wd_requested = true;
+      the_isolate->TerminateExecution();
+    }
   }
+}
+
+InPostgres::InPostgres() {
+  std::lock_guard<std::mutex> lock(*wd_mutex);
+  prev_ = in_pg;
+  in_pg = true;
+  if (wd_requested) {
+    // V8 has not acted on the request yet (JavaScript called straight into us): withdraw it.
+    // The cancel is still pending and PostgreSQL raises it as an ordinary error, which
+    // JavaScript may catch, like on real plv8. (A heap-limit stop is not the watchdog's.)
+    wd_requested = false;
+    if (!heap_limit_hit) the_isolate->CancelTerminateExecution();
+  }
+}
+
+InPostgres::~InPostgres() {
+  std::lock_guard<std::mutex> lock(*wd_mutex);
+  in_pg = prev_;
 }
 
 JsEntry::JsEntry(Isolate *iso) : iso_(iso) {
   std::lock_guard<std::mutex> lock(*wd_mutex);
+  prev_in_pg_ = in_pg;
+  in_pg = false;
   if (js_depth++ == 0) {
     // A fresh outermost call: nothing left over from an earlier one may stop it.
     heap_limit_hit = false;
-    if (stop_error != nullptr) {
-      free_error(stop_error);
-      stop_error = nullptr;
-    }
+    wd_requested = false;
     wd_cv->notify_one();
   }
 }
@@ -71,9 +107,15 @@ void JsEntry::leave() {
   if (left_) return;
   left_ = true;
   std::lock_guard<std::mutex> lock(*wd_mutex);
-  // Leaving the outermost call: a termination the watchdog asked for is now moot (the
-  // caller checks interrupts from plain C).
-  if (--js_depth == 0) iso_->CancelTerminateExecution();
+  in_pg = prev_in_pg_;
+  // Leaving the outermost call: a termination asked for is now moot (the caller checks
+  // interrupts from plain C). Leaving a nested call (back into PostgreSQL code called by
+  // JavaScript): a watchdog request V8 has not acted on is withdrawn, or it would stop the
+  // outer JavaScript as soon as it resumes, before it could catch the cancel PostgreSQL
+  // raises meanwhile.
+  bool outermost = --js_depth == 0;
+  if (outermost || (wd_requested && !heap_limit_hit)) iso_->CancelTerminateExecution();
+  if (outermost || wd_requested) wd_requested = false;
 }
 
 JsEntry::~JsEntry() { leave(); }
@@ -132,16 +174,14 @@ MaybeLocal<Context> role_context(Isolate *iso, Oid role) {
   return ctx;
 }
 
-void remember_stop_error(ErrorData *e) {
-  ErrorData *copy = copy_error_to(e, TopMemoryContext);
-  if (stop_error != nullptr) free_error(stop_error);
-  stop_error = copy;
-}
-
-bool stop_pending() { return heap_limit_hit || stop_error != nullptr; }
+bool stop_pending() { return heap_limit_hit; }
 
 Stop take_termination(Isolate *iso) {
-  iso->CancelTerminateExecution();
+  {
+    std::lock_guard<std::mutex> lock(*wd_mutex);
+    wd_requested = false;
+    iso->CancelTerminateExecution();
+  }
   if (heap_limit_hit) {
     heap_limit_hit = false;
     iso->RemoveNearHeapLimitCallback(near_heap_limit, heap_limit_bytes);
@@ -149,8 +189,6 @@ Stop take_termination(Isolate *iso) {
     iso->LowMemoryNotification();
     return Stop::HeapLimit;
   }
-  if (QueryCancelPending || ProcDiePending) return Stop::Interrupt;
-  if (stop_error != nullptr) return Stop::Stored;
   return Stop::Interrupt;
 }
 
@@ -162,16 +200,7 @@ void raise_for_stop(Stop why) {
                            memory_limit_mb),
                     errhint("Use less memory in JavaScript, or raise plv8.memory_limit (it "
                             "applies to new sessions).")));
-  if (why == Stop::Stored && stop_error != nullptr) {
-    if (raised_error != nullptr) free_error(raised_error);
-    raised_error = stop_error;  // ReThrowError copies it; freed when the next one is raised
-    stop_error = nullptr;
-    ReThrowError(raised_error);
-  }
-  if (stop_error != nullptr) {
-    free_error(stop_error);
-    stop_error = nullptr;
-  }
+  // The watchdog stopped JavaScript for a pending cancel / termination: PostgreSQL raises it.
   CHECK_FOR_INTERRUPTS();
   ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("JavaScript execution was terminated")));
 }

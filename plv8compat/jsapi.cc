@@ -32,8 +32,9 @@ static void js_elog(const FunctionCallbackInfo<Value> &info) {
   if (refuse_when_stopping(iso)) return;
   Local<Context> ctx = iso->GetCurrentContext();
   int32_t level;
-  if (info.Length() < 1 || !info[0]->IsNumber() || !info[0]->Int32Value(ctx).To(&level) ||
-      !valid_level(level))
+  if (info.Length() < 2)  // like real plv8 (which throws this string, not an Error)
+    return (void)iso->ThrowException(js_string(iso, "usage: plv8.elog(elevel, ...)"));
+  if (!info[0]->IsNumber() || !info[0]->Int32Value(ctx).To(&level) || !valid_level(level))
     return throw_type_error(iso, "plv8.elog(level, ...parts): level must be one of DEBUG5..DEBUG1, "
                                  "LOG, INFO, NOTICE, WARNING, ERROR");
   std::string msg;
@@ -55,12 +56,13 @@ static void quote(const FunctionCallbackInfo<Value> &info, Quote how) {
   Isolate *iso = info.GetIsolate();
   if (refuse_when_stopping(iso)) return;
   Local<Context> ctx = iso->GetCurrentContext();
-  Local<Value> v = info.Length() > 0 ? info[0] : Local<Value>(v8::Undefined(iso));
-  if (v->IsNullOrUndefined()) {
-    if (how == Quote::Nullable) info.GetReturnValue().Set(js_string(iso, "NULL"));
-    else info.GetReturnValue().SetNull();
+  if (info.Length() < 1) return;  // undefined, as real plv8
+  Local<Value> v = info[0];
+  if (v->IsNullOrUndefined() && how == Quote::Nullable) {
+    info.GetReturnValue().Set(js_string(iso, "NULL"));
     return;
   }
+  // As real plv8, quote_literal and quote_ident quote String(v): null gives 'null' / "null".
   Local<v8::String> out;
   ErrorData *err = pg_guard_scratch([&] {
     char *s = js_cstring(iso, ctx, v);

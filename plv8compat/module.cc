@@ -283,7 +283,10 @@ Datum plv8_call_handler(PG_FUNCTION_ARGS) {
 Datum plv8_inline_handler(PG_FUNCTION_ARGS) {
   InlineCodeBlock *cb = castNode(InlineCodeBlock, DatumGetPointer(PG_GETARG_DATUM(0)));
   Isolate *iso = runtime();
-  if (SPI_connect_ext(cb->atomic ? 0 : SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
+  // Always atomic, like real plv8 (its inline handler never asks for a non-atomic SPI
+  // connection): plv8.commit() / plv8.rollback() in a DO block raise "invalid transaction
+  // termination", even outside a transaction block.
+  if (SPI_connect_ext(0) != SPI_OK_CONNECT)
     elog(ERROR, "could not connect to the SPI manager");
   CallFrame frame = {};
   frame.prev = current_frame;

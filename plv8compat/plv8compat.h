@@ -43,6 +43,21 @@ extern int memory_limit_mb;
 
 // ---------------------------------------------------------------- errors (errors.cc)
 
+// Marks a stretch where the backend runs PostgreSQL code on behalf of JavaScript (isolate.cc):
+// the interrupt watchdog never terminates JavaScript then, and a termination it requested
+// but V8 has not acted on yet is withdrawn, so that the pending cancel is raised by
+// PostgreSQL as an ordinary (catchable) error instead. Scopes nest.
+class InPostgres {
+ public:
+  InPostgres();
+  ~InPostgres();
+  InPostgres(const InPostgres &) = delete;
+  InPostgres &operator=(const InPostgres &) = delete;
+
+ private:
+  bool prev_;
+};
+
 // The current error (in PG_CATCH), copied into a memory context of its own, a child of the
 // current one. Release it with free_error: PostgreSQL 15's FreeErrorData misses some of the
 // strings CopyErrorData makes (filename, funcname, …), which accumulate over a long call.
@@ -53,9 +68,11 @@ void free_error(ErrorData *e);
 
 // Runs f() and catches any PostgreSQL error it raises: returns nullptr on success, else a
 // copy of the error (copy_error, under the memory context current at entry). f must not create C++ objects
-// with destructors (HandleScope, TryCatch, std::string…): a longjmp skips them.
+// with destructors (HandleScope, TryCatch, std::string…): a longjmp skips them. f runs
+// InPostgres (the watchdog leaves it alone; a pending cancel is raised as a catchable error).
 template <typename F>
 ErrorData *pg_guard(F &&f) {
+  InPostgres in_pg;  // outside the PG_TRY: its destructor runs however f ends
   MemoryContext cxt = CurrentMemoryContext;
   ErrorData *volatile err = nullptr;
   PG_TRY();
@@ -93,7 +110,7 @@ ErrorData *pg_guard_scratch(F &&f) {
 // `scratch` is a memory context deleted when the call ends (both ways). SPI functions that
 // run a query return with CurrentMemoryContext set to the SPI procedure context (which lives
 // as long as the whole plv8 call): f must switch back to `scratch` after each of them, or
-// what it allocates afterwards accumulates for the rest of the call.
+// what it allocates afterwards accumulates for the rest of the call. f runs InPostgres.
 ErrorData *in_subxact_raw(void (*f)(void *arg, MemoryContext scratch), void *arg);
 template <typename F>
 ErrorData *in_subxact(F &&f) {
@@ -104,15 +121,18 @@ ErrorData *in_subxact(F &&f) {
 // A PostgreSQL error caught at the boundary, on its way into JavaScript.
 class PgError {
  public:
-  // Throws `e` as a JS exception (Error with sqlerrcode/detail/hint/context). A cancel or
-  // termination error is not catchable: it terminates JS and is re-raised when C regains control.
-  // Frees `e` (it was copied into a context that may outlive many statements).
+  // Throws `e` as a JS exception shaped like real plv8's: an Error with the PostgreSQL
+  // message and sqlerrcode (5 characters), schema_name, table_name, column_name,
+  // datatype_name, constraint_name, detail, hint, context, internalquery (null when absent)
+  // and code (the packed SQLSTATE as a number). Every ERROR is catchable, query cancel and
+  // statement_timeout (57014) included. Frees `e` (it was copied into a context of its own).
   static void throw_js(v8::Isolate *iso, ErrorData *e);
-  static bool is_cancel(int sqlerrcode);
 };
 
 // An uncaught JavaScript exception, captured into plain C data to be reported with ereport
-// after every V8 scope has been left.
+// after every V8 scope has been left. As real plv8: the message is String(exception) without
+// a leading "Error: "; the SQLSTATE is the exception's numeric `code` (SQL errors carry
+// theirs), else XX000; `detail` and `hint` are reported, `context` prefixes the location.
 class JsError {
  public:
   static JsError *capture(v8::Isolate *iso, v8::Local<v8::Context> ctx, v8::TryCatch &tc);
@@ -126,9 +146,11 @@ class JsError {
   char *context_ = nullptr;
 };
 
-// Terminates the running JavaScript now (the request is acted on before returning).
-void force_termination(v8::Isolate *iso);
-// At the top of every plv8.* function: true (and JS is terminated) once a stop is pending.
+// The message real plv8 gives a caught exception it turns into a new Error (what
+// plv8.subtransaction rethrows): String(exception) without a leading "Error: " (twice).
+char *rethrown_message(v8::Isolate *iso, v8::TryCatch &tc);
+
+// At the top of every plv8.* function: true (and JS is terminated) once the heap limit was hit.
 bool refuse_when_stopping(v8::Isolate *iso);
 
 // Throws a JS Error / TypeError with a printf-style message.
@@ -141,6 +163,12 @@ v8::MaybeLocal<v8::Context> role_context(v8::Isolate *iso, Oid role);
 
 // Marks JavaScript as running for the watchdog (nesting counted). leave() must be called
 // once the call returned, before looking at a termination.
+//
+// The watchdog (isolate.cc) stops JavaScript that runs on while a query cancel, a
+// statement_timeout or a backend termination has been pending for kStopGraceMs: real plv8
+// never does (it only sees interrupts inside SQL), so nothing may rely on it. It never acts
+// while PostgreSQL code runs for JavaScript (InPostgres): a cancel raised there is a catchable
+// JS exception, as on real plv8.
 class JsEntry {
  public:
   explicit JsEntry(v8::Isolate *iso);
@@ -149,13 +177,14 @@ class JsEntry {
 
  private:
   v8::Isolate *iso_;
+  bool prev_in_pg_;
   bool left_ = false;
 };
+constexpr int kStopGraceMs = 500;
 
-enum class Stop { None, Interrupt, HeapLimit, Stored };
-bool stop_pending();  // a cancel or heap-limit stop was requested and not yet handled
+enum class Stop { None, Interrupt, HeapLimit };
+bool stop_pending();  // a heap-limit stop was requested and not yet handled
 Stop take_termination(v8::Isolate *iso);  // after a terminated call: why, and resume V8
-void remember_stop_error(ErrorData *e);   // a cancel error that must end the statement
 void raise_for_stop(Stop why);            // plain C, no V8 frames: ereports
 
 // Whether the call that just failed under `tc` was terminated (watchdog, heap limit, cancel).

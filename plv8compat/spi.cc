@@ -39,12 +39,12 @@ struct Plan {
 static v8::Global<v8::ObjectTemplate> *plan_template = new v8::Global<v8::ObjectTemplate>();
 
 // Statement parameters: one array argument, or the arguments after the SQL text (plv8
-// accepts both). A lone `undefined` means none.
+// accepts both). As on real plv8, a lone non-array value (`undefined` included) is one
+// parameter.
 static Local<Array> statement_args(const FunctionCallbackInfo<Value> &info, int first) {
   Isolate *iso = info.GetIsolate();
   Local<Context> ctx = iso->GetCurrentContext();
   if (info.Length() == first + 1 && info[first]->IsArray()) return info[first].As<Array>();
-  if (info.Length() == first + 1 && info[first]->IsUndefined()) return Array::New(iso, 0);
   int n = info.Length() > first ? info.Length() - first : 0;
   Local<Array> a = Array::New(iso, n);
   for (int i = 0; i < n; i++) a->Set(ctx, i, info[first + i]).IsJust();
@@ -52,7 +52,9 @@ static Local<Array> statement_args(const FunctionCallbackInfo<Value> &info, int 
 }
 
 // The result of the last statement: rows for statements returning tuples, else a count.
-static Local<Value> spi_result(Isolate *iso, Local<Context> ctx) {
+// free_rows: free the SPI tuple table afterwards (prepared plans); plv8.execute keeps it, as
+// real plv8 does (SPI keeps it in the procedure context until the plv8 call ends).
+static Local<Value> spi_result(Isolate *iso, Local<Context> ctx, bool free_rows) {
   SPITupleTable *tt = SPI_tuptable;
   if (tt == nullptr) return v8::Number::New(iso, static_cast<double>(SPI_processed));
   TupleDesc desc = tt->tupdesc;
@@ -77,7 +79,7 @@ static Local<Value> spi_result(Isolate *iso, Local<Context> ctx) {
     }
     rows->Set(ctx, static_cast<uint32_t>(r), o).IsJust();
   }
-  SPI_freetuptable(tt);
+  if (free_rows) SPI_freetuptable(tt);
   return rows;
 }
 
@@ -87,26 +89,29 @@ static Local<Value> arg_at(Isolate *iso, Local<Context> ctx, Local<Array> args, 
   return v;
 }
 
-// Prepares `sql` letting PostgreSQL infer the parameter types; the plan lives in `scratch`.
-// nargs < 0: any number of parameters.
-static SPIPlanPtr prepare_inferred(const char *sql, int nargs, MemoryContext scratch,
-                                   VarParams *vp) {
-  vp->n = nargs < 0 ? 0 : nargs;
-  vp->types = static_cast<Oid *>(palloc0(sizeof(Oid) * (vp->n + 1)));
+// Prepares `sql` letting PostgreSQL infer the parameter types. With `scratch`, the plan lives
+// there; without, it stays where SPI puts it (the SPI procedure context: until the plv8 call
+// ends, like real plv8's plv8.execute(sql, args), which never frees its plan).
+// nargs < 0: any number of parameters; else exactly nargs (real plv8: "parameter numbers
+// mismatch").
+static SPIPlanPtr prepare_inferred(const char *sql, int nargs, MemoryContext back_to,
+                                   MemoryContext scratch, VarParams *vp) {
+  vp->n = 0;  // the parser raises it to the highest $n used (and enlarges types)
+  vp->types = static_cast<Oid *>(palloc0(sizeof(Oid)));
   SPIPlanPtr plan = SPI_prepare_params(sql, var_param_setup, vp, 0);
-  MemoryContextSwitchTo(scratch);  // SPI calls return in the SPI procedure context
+  MemoryContextSwitchTo(back_to);  // SPI calls return in the SPI procedure context
   if (plan == nullptr)
     elog(ERROR, "could not prepare the statement: %s", SPI_result_code_string(SPI_result));
-  // The plan and its CachedPlanSources (SPI puts those directly under the SPI procedure
-  // context, which lives as long as the whole call) go with `scratch`, even on error.
-  MemoryContextSetParent(plan->plancxt, scratch);
-  for (int i = 0; i < list_length(plan->plancache_list); i++)
-    CachedPlanSetParentContext(static_cast<CachedPlanSource *>(list_nth(plan->plancache_list, i)),
-                               scratch);
-  if (nargs >= 0 && vp->n > nargs)
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_PARAMETER),
-                    errmsg("the statement uses $%d but %d argument(s) were given", vp->n, nargs),
-                    errhint("Pass one value per parameter: plv8.execute(sql, [v1, v2, …]).")));
+  if (scratch != nullptr) {
+    // The plan and its CachedPlanSources (SPI puts those directly under the SPI procedure
+    // context, which lives as long as the whole call) go with `scratch`, even on error.
+    MemoryContextSetParent(plan->plancxt, scratch);
+    for (int i = 0; i < list_length(plan->plancache_list); i++)
+      CachedPlanSetParentContext(
+          static_cast<CachedPlanSource *>(list_nth(plan->plancache_list, i)), scratch);
+  }
+  if (nargs >= 0 && vp->n != nargs)
+    elog(ERROR, "parameter numbers mismatch: %d != %d", vp->n, nargs);
   return plan;
 }
 
@@ -123,16 +128,19 @@ void js_execute(const FunctionCallbackInfo<Value> &info) {
   ErrorData *err = in_subxact([&](MemoryContext scratch) {
     CHECK_FOR_INTERRUPTS();
     int nargs = static_cast<int>(args->Length());
+    // Like real plv8, plv8.execute never frees its result: the SPI tuple table (and, with
+    // arguments, the plan) stays in the SPI procedure context until the plv8 call ends, so a
+    // long CALL that commits per step grows with every unprepared row-returning statement.
     if (nargs == 0) {
       // One-shot: several statements may follow each other, later ones using earlier DDL.
       int rc = SPI_execute(text, false, 0);
       MemoryContextSwitchTo(scratch);
       if (rc < 0) elog(ERROR, "could not run the statement: %s", SPI_result_code_string(rc));
-      result = spi_result(iso, ctx);
+      result = spi_result(iso, ctx, false);
       return;
     }
     VarParams vp;
-    SPIPlanPtr plan = prepare_inferred(text, nargs, scratch, &vp);
+    SPIPlanPtr plan = prepare_inferred(text, nargs, scratch, nullptr, &vp);
     ParamListInfo pl = makeParamList(nargs);
     for (int i = 0; i < nargs; i++) {
       ParamExternData *p = &pl->params[i];
@@ -147,8 +155,7 @@ void js_execute(const FunctionCallbackInfo<Value> &info) {
     int rc = SPI_execute_plan_with_paramlist(plan, pl, false, 0);
     MemoryContextSwitchTo(scratch);
     if (rc < 0) elog(ERROR, "could not run the statement: %s", SPI_result_code_string(rc));
-    result = spi_result(iso, ctx);
-    SPI_freeplan(plan);
+    result = spi_result(iso, ctx, false);
   });
   if (err) return PgError::throw_js(iso, err);
   info.GetReturnValue().Set(result);
@@ -168,7 +175,7 @@ static void js_plan_execute(const FunctionCallbackInfo<Value> &info) {
   if (p == nullptr) return throw_error(iso, "this plan has been freed (or is not a plan)");
   Local<Array> args = statement_args(info, 0);
   if (static_cast<int>(args->Length()) != p->nargs)
-    return throw_error(iso, "the plan expects %d argument(s), %u were given", p->nargs,
+    return throw_error(iso, "plan expected %d argument(s), given is %u", p->nargs,
                        args->Length());
   Local<Value> result;
   ErrorData *err = in_subxact([&](MemoryContext scratch) {
@@ -184,7 +191,7 @@ static void js_plan_execute(const FunctionCallbackInfo<Value> &info) {
     int rc = SPI_execute_plan(p->plan, values, nulls, false, 0);
     MemoryContextSwitchTo(scratch);
     if (rc < 0) elog(ERROR, "could not run the plan: %s", SPI_result_code_string(rc));
-    result = spi_result(iso, ctx);
+    result = spi_result(iso, ctx, true);
   });
   if (err) return PgError::throw_js(iso, err);
   info.GetReturnValue().Set(result);
@@ -239,7 +246,7 @@ void js_prepare(const FunctionCallbackInfo<Value> &info) {
       }
     } else {
       VarParams vp;
-      prepare_inferred(text, -1, scratch, &vp);
+      prepare_inferred(text, -1, scratch, scratch, &vp);
       n = vp.n;
       types = vp.types;
       for (int i = 0; i < n; i++)
@@ -281,15 +288,28 @@ void js_subtransaction(const FunctionCallbackInfo<Value> &info) {
   ErrorData *err = pg_guard_scratch([] { BeginInternalSubTransaction(NULL); });
   restore();
   if (err) return PgError::throw_js(iso, err);
-  v8::TryCatch tc(iso);
   Local<Value> result;
-  bool ok = fn->Call(ctx, v8::Undefined(iso), 0, nullptr).ToLocal(&result);
-  if (!ok) {
-    err = pg_guard_scratch([] { RollbackAndReleaseCurrentSubTransaction(); });
-    restore();
-    if (was_terminated(iso, tc)) return;  // termination keeps unwinding
-    if (err) return PgError::throw_js(iso, err);
-    tc.ReThrow();
+  char *rethrow = nullptr;  // the message of the Error to throw once tc is gone
+  {
+    v8::TryCatch tc(iso);
+    if (!fn->Call(ctx, v8::Undefined(iso), 0, nullptr).ToLocal(&result)) {
+      err = pg_guard_scratch([] { RollbackAndReleaseCurrentSubTransaction(); });
+      restore();
+      if (was_terminated(iso, tc)) {
+        if (err) free_error(err);
+        return;  // termination keeps unwinding (a TryCatch never cancels it)
+      }
+      // Real plv8 does not rethrow the exception itself but a new Error made from its
+      // string (without a leading "Error: "): no name, sqlerrcode, code, detail… of the
+      // original. A SQL error raised by plv8.execute inside fn loses its SQLSTATE here.
+      if (err == nullptr) rethrow = rethrown_message(iso, tc);
+    }
+  }
+  if (err) return PgError::throw_js(iso, err);
+  if (rethrow != nullptr) {
+    Local<v8::String> text = js_string(iso, rethrow);
+    pfree(rethrow);
+    iso->ThrowException(v8::Exception::Error(text));
     return;
   }
   err = pg_guard_scratch([] { ReleaseCurrentSubTransaction(); });

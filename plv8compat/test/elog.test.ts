@@ -1,7 +1,7 @@
 // plv8.elog and the level globals: messages reach the client, ERROR throws.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { one, plv8Scratch, sqlError, type Scratch } from './helpers.js';
+import { compatIt, one, plv8Scratch, sqlError, type Scratch } from './helpers.js';
 
 let s: Scratch;
 let c: pg.Client;
@@ -49,10 +49,16 @@ describe('plv8.elog', () => {
     expect(await one(c, 'select count(*)::int from l_t')).toBe(0);
   });
 
-  it('an unknown level is a TypeError', async () => {
+  compatIt('real plv8 throws the string "invalid error level"', 'an unknown level is a TypeError', async () => {
     await c.query(`create function l_bad_level() returns text language plv8 as $$
       try { plv8.elog(12345, 'x') } catch (e) { return e.constructor.name } $$`);
     expect(await one(c, 'select l_bad_level()')).toBe('TypeError');
+  });
+
+  it('a call without parts throws a usage string, as real plv8', async () => {
+    await c.query(`create function l_no_parts() returns text language plv8 as $$
+      try { plv8.elog(NOTICE); return 'no error' } catch (e) { return typeof e + ': ' + e } $$`);
+    expect(await one(c, 'select l_no_parts()')).toBe('string: usage: plv8.elog(elevel, ...)');
   });
 
   it('LOG goes to the server log, not as an error', async () => {

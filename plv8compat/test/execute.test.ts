@@ -1,7 +1,7 @@
 // plv8.execute and plv8.prepare: results, inferred parameter types, and SQL errors as catchable exceptions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { one, plv8Scratch, sqlError, type Scratch } from './helpers.js';
+import { compatIt, one, plv8Scratch, sqlError, type Scratch } from './helpers.js';
 
 let s: Scratch;
 let c: pg.Client;
@@ -75,18 +75,39 @@ describe('plv8.execute', () => {
       .toEqual([{ a: true, b: true }]);
   });
 
-  it('too few arguments is an error', async () => {
-    expect(await js(`try { plv8.execute('select $1::int, $2::int', [1]) } catch (e) { return e.message }`))
-      .toMatch(/uses \$2 but 1 argument/);
+  it('the number of arguments must be the number of parameters (a lone undefined is one)', async () => {
+    expect(await js(`var out = [];
+      try { plv8.execute('select $1::int, $2::int', [1]) } catch (e) { out.push(e.message) }
+      try { plv8.execute('select $1::int', [1, 2]) } catch (e) { out.push(e.message) }
+      try { plv8.execute('select 1', undefined) } catch (e) { out.push(e.message) }
+      return out`)).toEqual([
+      'parameter numbers mismatch: 2 != 1',
+      'parameter numbers mismatch: 1 != 2',
+      'parameter numbers mismatch: 0 != 1',
+    ]);
   });
 
-  it('a SQL error is a catchable exception with the PostgreSQL message and fields', async () => {
+  it('a SQL error is a catchable exception with the PostgreSQL message and fields, shaped like real plv8\'s', async () => {
     expect(await js(`try { plv8.execute("insert into e_t (id) values (1)") } catch (e) {
-      return {m: e.message, code: e.sqlerrcode, detail: e.detail, isError: e instanceof Error} }`)).toEqual({
+      return {m: e.message, name: e.name, isError: e instanceof Error, own: Object.keys(e), fields: e} }`)).toEqual({
       m: 'duplicate key value violates unique constraint "e_t_pkey"',
-      code: '23505',
-      detail: 'Key (id)=(1) already exists.',
+      name: 'Error',
       isError: true,
+      own: ['sqlerrcode', 'schema_name', 'table_name', 'column_name', 'datatype_name', 'constraint_name',
+        'detail', 'hint', 'context', 'internalquery', 'code'],
+      fields: {
+        sqlerrcode: '23505',
+        schema_name: 'public',
+        table_name: 'e_t',
+        column_name: null,
+        datatype_name: null,
+        constraint_name: 'e_t_pkey',
+        detail: 'Key (id)=(1) already exists.',
+        hint: null,
+        context: 'SQL statement "insert into e_t (id) values (1)"',
+        internalquery: null,
+        code: 83906754, // the packed SQLSTATE 23505, as PostgreSQL's MAKE_SQLSTATE
+      },
     });
   });
 
@@ -111,7 +132,7 @@ describe('plv8.execute', () => {
     expect(await one(c, 'select 1')).toBe(1);
   });
 
-  it('a non-string SQL argument is a TypeError', async () => {
+  compatIt('real plv8 runs String(sql)', 'a non-string SQL argument is a TypeError', async () => {
     expect(await js(`try { plv8.execute(42) } catch (e) { return e.constructor.name }`)).toBe('TypeError');
   });
 });
@@ -121,8 +142,8 @@ describe('plv8.prepare', () => {
     expect(await js(`var p = plv8.prepare('select $1 + 1 as v, $2 as t', ['int', 'text']);
       var out = [p.execute([1, 'a'])[0], p.execute([41, 'b'])[0]];
       p.free();
-      try { p.execute([1, 'x']) } catch (e) { out.push(e.message) }
-      return out`)).toEqual([{ v: 2, t: 'a' }, { v: 42, t: 'b' }, 'this plan has been freed (or is not a plan)']);
+      try { p.execute([1, 'x']); out.push('no error') } catch (e) { out.push('freed') }
+      return out`)).toEqual([{ v: 2, t: 'a' }, { v: 42, t: 'b' }, 'freed']);
   });
 
   it('without types they are inferred', async () => {
@@ -138,7 +159,7 @@ describe('plv8.prepare', () => {
 
   it('a wrong argument count is an error', async () => {
     expect(await js(`var p = plv8.prepare('select $1::int', ['int']); try { p.execute([]) } catch (e) { return e.message } finally { p.free() }`))
-      .toBe('the plan expects 1 argument(s), 0 were given');
+      .toBe('plan expected 1 argument(s), given is 0');
   });
 
   it('a syntax error in prepare is catchable', async () => {
@@ -158,7 +179,7 @@ describe('nesting', () => {
   it('plv8 calling SQL calling plv8 works, errors propagate as exceptions', async () => {
     await c.query(`create function e_inner(v int) returns int language plv8 as $$ if (v < 0) throw new Error('negative'); return v * 10 $$`);
     expect(await js(`var r = plv8.execute('select e_inner(4) as v')[0].v; var m;
-      try { plv8.execute('select e_inner(-1)') } catch (e) { m = e.message } return [r, m]`)).toEqual([40, 'Error: negative']);
+      try { plv8.execute('select e_inner(-1)') } catch (e) { m = e.message } return [r, m]`)).toEqual([40, 'negative']);
   });
 });
 
@@ -167,4 +188,14 @@ it('uncaught statement errors abort the call with the SQL error', async () => {
   const e = await sqlError(c.query('select e_uncaught()'));
   expect(e.code).toBe('42P01');
   expect(e.message).toMatch(/relation "no_such_table" does not exist/);
+});
+
+it('a SQL error rethrown unchanged keeps its SQLSTATE (from its numeric code), detail and hint', async () => {
+  await c.query(`create function e_rethrown() returns int language plv8 as $$
+    try { plv8.execute("insert into e_t (id) values (1)") } catch (e) { throw e } $$`);
+  const e = await sqlError(c.query('select e_rethrown()'));
+  expect([e.code, e.message, e.detail]).toEqual(['23505', 'duplicate key value violates unique constraint "e_t_pkey"', 'Key (id)=(1) already exists.']);
+  await c.query(`create function e_copied() returns int language plv8 as $$
+    try { plv8.execute('select 1/0') } catch (e) { throw {message: e.message, sqlerrcode: e.sqlerrcode, toString() { return e.message }} } $$`);
+  expect((await sqlError(c.query('select e_copied()'))).code).toBe('XX000');
 });

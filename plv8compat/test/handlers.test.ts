@@ -1,7 +1,7 @@
 // The call, inline and validator handlers: functions, procedures, DO blocks, compilation, caching, contexts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { one, plv8Scratch, session, sqlError, type Scratch } from './helpers.js';
+import { compatIt, one, plv8Scratch, session, sqlError, type Scratch } from './helpers.js';
 
 let s: Scratch;
 let c: pg.Client;
@@ -26,10 +26,29 @@ describe('functions', () => {
     expect(await one(c, `select h_unnamed(7, 'x')`)).toBe('x:7:2:x');
   });
 
-  it('an uncaught Error becomes an ERROR with String(err) as message', async () => {
+  it('an uncaught Error becomes an ERROR XX000 with String(err) as message, a leading "Error: " stripped', async () => {
     await c.query(`create function h_boom() returns int language plv8 as $$ throw new Error('boom') $$`);
     const e = await sqlError(c.query('select h_boom()'));
-    expect(e.message).toBe('Error: boom');
+    expect([e.code, e.message]).toEqual(['XX000', 'boom']);
+    await c.query(`create function h_type_error() returns int language plv8 as $$ null.x $$`);
+    expect((await sqlError(c.query('select h_type_error()'))).message).toMatch(/^TypeError: Cannot read properties of null/);
+    await c.query(`create function h_boom_twice() returns int language plv8 as $$ throw new Error('Error: twice') $$`);
+    expect((await sqlError(c.query('select h_boom_twice()'))).message).toBe('Error: twice');
+  });
+
+  it('the SQLSTATE of an uncaught value comes from a numeric code only, else XX000; detail and hint are kept', async () => {
+    // code is the packed SQLSTATE, as SQL errors carry it: MAKE_SQLSTATE('4','0','0','0','1').
+    await c.query(`create function h_coded(how text) returns int language plv8 as $$
+      var packed = function (s) { var n = 0; for (var i = 0; i < 5; i++) n += ((s.charCodeAt(i) - 48) & 63) << (6 * i); return n };
+      var e = new Error('coded');
+      if (how === 'code') { e.code = packed('40001'); e.detail = 'the detail'; e.hint = 'the hint' }
+      if (how === 'sqlerrcode') e.sqlerrcode = '40001';
+      if (how === 'string code') e.code = '40001x';
+      throw e $$`);
+    const coded = await sqlError(c.query(`select h_coded('code')`));
+    expect([coded.code, coded.message, coded.detail, coded.hint]).toEqual(['40001', 'coded', 'the detail', 'the hint']);
+    expect((await sqlError(c.query(`select h_coded('sqlerrcode')`))).code).toBe('XX000');
+    expect((await sqlError(c.query(`select h_coded('string code')`))).code).toBe('XX000');
   });
 
   it('an uncaught non-Error value becomes an ERROR with its string', async () => {
@@ -83,7 +102,7 @@ describe('functions', () => {
     expect(r.rows[0].v).toBe('');
   });
 
-  it('trigger functions are refused with a clear message', async () => {
+  compatIt('real plv8 supports triggers', 'trigger functions are refused with a clear message', async () => {
     const e = await sqlError(c.query(`create function h_trg() returns trigger language plv8 as $$ return null $$`));
     expect(e.message).toMatch(/trigger functions are not supported/);
   });
@@ -135,14 +154,18 @@ describe('DO blocks', () => {
   });
 
   it('report uncaught errors', async () => {
-    expect((await sqlError(c.query(`do $$ throw new Error('in do') $$ language plv8`))).message).toBe('Error: in do');
+    expect((await sqlError(c.query(`do $$ throw new Error('in do') $$ language plv8`))).message).toBe('in do');
   });
 
-  it('may commit when run outside a transaction block', async () => {
+  it('are atomic: commit and rollback are invalid transaction termination, even outside a transaction block', async () => {
     await c.query('create table h_do_commit (x int)');
-    await c.query(`do $$ plv8.execute('insert into h_do_commit values (1)'); plv8.commit();
-      plv8.execute('insert into h_do_commit values (2)'); plv8.rollback(); $$ language plv8`);
-    expect((await c.query('select x from h_do_commit')).rows).toEqual([{ x: 1 }]);
+    const e = await sqlError(c.query(`do $$ plv8.execute('insert into h_do_commit values (1)'); plv8.commit() $$ language plv8`));
+    expect([e.code, e.message]).toEqual(['2D000', 'invalid transaction termination']);
+    expect((await sqlError(c.query(`do $$ plv8.rollback() $$ language plv8`))).code).toBe('2D000');
+    // The error is catchable, and then the block goes on in its one transaction.
+    await c.query(`do $$ plv8.execute('insert into h_do_commit values (2)');
+      try { plv8.commit() } catch (e) { plv8.execute('insert into h_do_commit values ($1)', [e.sqlerrcode === '2D000' ? 3 : -1]) } $$ language plv8`);
+    expect((await c.query('select x from h_do_commit order by x')).rows).toEqual([{ x: 2 }, { x: 3 }]);
   });
 });
 
@@ -154,14 +177,14 @@ describe('procedures', () => {
     expect(await one(c, 'select x from h_proc')).toBe(3);
   });
 
-  it('INOUT arguments come back as a row', async () => {
+  compatIt('real plv8 3.1 does not support INOUT procedure arguments', 'INOUT arguments come back as a row', async () => {
     await c.query(`create procedure h_inout(inout a int, inout b text) language plv8 as $$ return {a: a * 2, b: b + '!'} $$`);
     expect((await c.query('call h_inout(21, $1)', ['hi'])).rows).toEqual([{ a: 42, b: 'hi!' }]);
   });
 });
 
 describe('version', () => {
-  it('plv8_version() and plv8.version say this is the compatible runtime', async () => {
+  compatIt('it is a real plv8', 'plv8_version() and plv8.version say this is the compatible runtime', async () => {
     const v = await one<string>(c, 'select plv8_version()');
     expect(v).toMatch(/^3\.1\.10 \(pg_durable plv8-compatible runtime, V8 10\.2\.\d+\)$/);
     await c.query(`create function h_jsver() returns text language plv8 as $$ return plv8.version $$`);

@@ -1,7 +1,7 @@
 // Set-returning functions: RETURNS SETOF / RETURNS TABLE via plv8.return_next and returned arrays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { plv8Scratch, sqlError, type Scratch } from './helpers.js';
+import { compatIt, plv8Scratch, sqlError, type Scratch } from './helpers.js';
 
 let s: Scratch;
 let c: pg.Client;
@@ -30,11 +30,15 @@ describe('set-returning functions', () => {
     expect((await c.query('select * from s_missing()')).rows).toEqual([{ a: 1, b: null }]);
   });
 
-  it('a property not in the row type is an error naming it', async () => {
+  it('a property not in the row type is an error', async () => {
     await c.query(`create function s_extra() returns table (a int) language plv8 as $$ return [{a: 1, zz: 2}] $$`);
-    const e = await sqlError(c.query('select * from s_extra()'));
-    expect(e.message).toMatch(/"zz"/);
+    await sqlError(c.query('select * from s_extra()'));
     await c.query(`create function s_extra2() returns table (a int, b int) language plv8 as $$ plv8.return_next({a: 1, nope: 2}) $$`);
+    await sqlError(c.query('select * from s_extra2()'));
+  });
+
+  compatIt('the wording is the compatible runtime\'s', 'that error names the property and the columns', async () => {
+    expect((await sqlError(c.query('select * from s_extra()'))).message).toMatch(/"zz"/);
     expect((await sqlError(c.query('select * from s_extra2()'))).message).toMatch(/"nope".*columns: a, b/);
   });
 
@@ -67,7 +71,7 @@ describe('set-returning functions', () => {
 
   it('return_next outside a set-returning function is an error', async () => {
     await c.query(`create function s_wrong() returns int language plv8 as $$ plv8.return_next(1); return 1 $$`);
-    expect((await sqlError(c.query('select s_wrong()'))).message).toMatch(/return_next\(\) can only be used/);
+    expect((await sqlError(c.query('select s_wrong()'))).message).toMatch(/return_next\(\) can only be used|return_next called in context that cannot accept a set/);
   });
 
   it('large sets are fine', async () => {
