@@ -14,6 +14,12 @@ export interface Db {
   query(stmt: Statement, args?: readonly unknown[]): Row[];
   /** Runs dynamic SQL text once (user steps) and frees its result; rows or the affected-row count. */
   execute(sql: string): Row[] | number;
+  /**
+   * Characters of text bound as statement parameters in this session so far. Real plv8 keeps
+   * a statement's converted arguments until the CALL ends, so a worker bounds what one call
+   * binds (a step's result travels to its checkpoint as an argument).
+   */
+  readonly boundChars: number;
   /** Ends the current transaction and starts a new one (procedures only). */
   commit(): void;
   rollback(): void;

@@ -30,6 +30,8 @@ const whoStmt = stmt(
 );
 const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
 const IDLE_COMMIT_MS = 1000;
+/** Text one df.work call may bind before it ends (real plv8 frees arguments only when the CALL ends). */
+const CALL_BOUND_CHARS = 64 * 1024 * 1024;
 /** Steps between two sweeps of retired rows (each sweep is one more write transaction). */
 const SWEEP_EVERY = 256;
 /** A pause after a transient failure, so a worker does not spin on the same activation. */
@@ -70,7 +72,12 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   let steps = 0;
   let unswept = 0;
   let lastCommit = Date.now();
-  while (Date.now() < deadline && (opts.maxSteps === null || steps < opts.maxSteps)) {
+  const boundAtStart = db.boundChars;
+  while (
+    Date.now() < deadline &&
+    (opts.maxSteps === null || steps < opts.maxSteps) &&
+    db.boundChars - boundAtStart < CALL_BOUND_CHARS
+  ) {
     if (unswept >= SWEEP_EVERY) {
       housekeeping(session, store.sweep);
       unswept = 0;

@@ -3,8 +3,10 @@ import type { Db, Row, Statement } from '../engine/db.js';
 
 export class Plv8Db implements Db {
   private readonly plans = new Map<string, plv8.Plan>();
+  boundChars = 0;
 
   query(stmt: Statement, args: readonly unknown[] = []): Row[] {
+    for (const a of args) if (typeof a === 'string') this.boundChars += a.length;
     let plan = this.plans.get(stmt.sql);
     if (!plan) {
       plan = plv8.prepare(stmt.sql, [...stmt.types]);
