@@ -38,7 +38,7 @@ export async function bench(adminUrl: string, options: { memorySteps: number }):
     }
 
     const steps = options.memorySteps;
-    console.log(`\n(d) one worker backend's private memory (RssAnon) over ${fmt(steps)} steps in one df.work call, each returning a 1 KB row`);
+    console.log(`\n(d) one worker backend's private memory (RssAnon) over ${fmt(steps)} steps in one worker session, each returning a 1 KB row`);
     const perInstance = 100;
     const marks = [0.1, 0.5, 1].map((f) => Math.round(steps * f));
     const mem = await workerMemory(userDb, user, admin, Math.ceil(steps / perInstance), perInstance, marks);
