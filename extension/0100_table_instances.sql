@@ -11,7 +11,7 @@ CREATE TABLE df.instances (
   database     text NOT NULL DEFAULT pg_catalog.current_database(),
   created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
   updated_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  completed_at timestamptz,
+  completed_at timestamptz,                    -- set for completed instances only, as in the reference
   -- ours: what the runtime needs
   vars         jsonb NOT NULL DEFAULT '{}',   -- the submitter's df.vars, snapshotted by df.start
   result       json,                          -- the root result, key order kept

@@ -11,10 +11,15 @@ BEGIN
   IF limit_count IS NULL OR limit_count < 1 THEN
     RAISE EXCEPTION 'limit_count must be at least 1, got %', coalesce(limit_count::text, 'NULL');
   END IF;
-  RETURN least(limit_count, v_max);
+  IF limit_count > v_max THEN
+    RAISE EXCEPTION 'limit_count % exceeds pg_durable.list_instances_max_limit (%)', limit_count, v_max
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Ask for fewer rows and page with after_cursor, or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.';
+  END IF;
+  RETURN limit_count;
 END
 $$;
-COMMENT ON FUNCTION df._list_limit(integer) IS 'Internal: validates and caps a list limit';
+COMMENT ON FUNCTION df._list_limit(integer) IS 'Internal: validates a list limit against its cap';
 
 CREATE FUNCTION df.list_instances(status_filter text DEFAULT NULL, limit_count integer DEFAULT 100)
 RETURNS TABLE (instance_id text, label text, function_name text, status text, execution_count bigint, output text)
@@ -88,12 +93,27 @@ AS $$
 $$;
 COMMENT ON FUNCTION df.instance_info(text) IS 'One instance: status and output (result or error)';
 
+CREATE FUNCTION df._inferred_statuses(id text)
+RETURNS TABLE (node_id integer, inferred_status text, inferred_status_from_ancestor_id integer)
+LANGUAGE plv8 STABLE STRICT
+AS $$ return @API@.inferredStatuses(id); $$;
+COMMENT ON FUNCTION df._inferred_statuses(text) IS 'Internal: the inferred (skipped) status of each node of an instance';
+
+-- result and status_details come straight from df.nodes: JSON values, exact.
 CREATE FUNCTION df.instance_nodes(id text)
 RETURNS TABLE (node_id integer, node_type text, query text, result_name text, left_node integer, right_node integer,
                status text, result jsonb, status_details jsonb, inferred_status text,
                inferred_status_from_ancestor_id integer, updated_at timestamptz)
-LANGUAGE plv8 STABLE STRICT
-AS $$ return @API@.instanceNodes(id); $$;
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT n.id, n.node_type, n.query, n.result_name, n.left_node, n.right_node, n.status, n.result, n.status_details,
+         s.inferred_status, s.inferred_status_from_ancestor_id, n.updated_at
+  FROM df._inferred_statuses($1) s
+  JOIN df.instances i ON i.id = $1
+  JOIN df.nodes n ON n.instance_id = i.id AND n.submitted_by = i.submitted_by AND n.id = s.node_id
+  ORDER BY n.id
+$$;
 COMMENT ON FUNCTION df.instance_nodes(text) IS 'The nodes of an instance with physical and inferred (skipped) statuses';
 
 CREATE FUNCTION df.instance_executions(id text, limit_count integer DEFAULT 5)
@@ -103,7 +123,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT 1::bigint, i.status,
          (SELECT count(*) FROM df.nodes n WHERE n.instance_id = i.id AND n.status IN ('completed', 'failed')),
-         (extract(epoch FROM coalesce(i.completed_at, now()) - i.created_at) * 1000)::bigint,
+         (extract(epoch FROM coalesce(i.completed_at, CASE WHEN i.status IN ('failed', 'cancelled') THEN i.updated_at END, now())
+                  - i.created_at) * 1000)::bigint,
          coalesce(i.result::text, i.error)
   FROM df.instances i WHERE i.id = $1
   LIMIT df._list_limit(limit_count)

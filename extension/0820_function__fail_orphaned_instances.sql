@@ -38,7 +38,7 @@ BEGIN
     UPDATE df.instances i
     SET status = 'failed',
         error = format('the role that started this instance (oid %s) was dropped', i.submitted_by::oid),
-        updated_at = now(), completed_at = now()
+        updated_at = now()
     FROM orphans o WHERE i.id = o.id AND i.submitted_by = o.submitted_by
     RETURNING i.id, i.submitted_by, i.error
   ), work AS (

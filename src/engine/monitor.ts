@@ -14,8 +14,8 @@ import { sessionStringSettings } from './sql-step.js';
 import { checkStoredGraph } from '../graph/stored.js';
 
 const T = 'pg_catalog.text';
-const nodeDetailsStmt = stmt(
-  `SELECT n.id, n.status, n.result::${T} AS result, n.status_details::${T} AS status_details, n.updated_at::${T} AS updated_at
+const nodeStatusesStmt = stmt(
+  `SELECT n.id, n.status
    FROM df.nodes n
    WHERE n.submitted_by OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $2::${T}
    ORDER BY n.id`,
@@ -35,50 +35,32 @@ interface InstanceHeader {
   owner: string;
 }
 
-interface NodeDetails {
-  id: number;
-  status: PhysicalStatus;
-  result: string | null;
-  status_details: string | null;
-  updated_at: string;
-}
-
-/** The instance's own graph and node states (only its owner's rows, even for a superuser). */
-function liveNodes(db: Db, inst: InstanceHeader): { flat: FlatNode[]; details: NodeDetails[]; statuses: Map<number, PhysicalStatus> } {
+/** The instance's own graph and node statuses (only its owner's rows, even for a superuser). */
+function liveNodes(db: Db, inst: InstanceHeader): { flat: FlatNode[]; statuses: Map<number, PhysicalStatus> } {
   const flat = loadNodes(db, inst.owner, inst.id);
   checkStoredGraph(inst.id, flat);
-  const details = db.query(nodeDetailsStmt, [inst.owner, inst.id]) as unknown as NodeDetails[];
-  return { flat, details, statuses: new Map(details.map((d) => [d.id, d.status])) };
+  const rows = db.query(nodeStatusesStmt, [inst.owner, inst.id]) as unknown as { id: number; status: PhysicalStatus }[];
+  return { flat, statuses: new Map(rows.map((r) => [r.id, r.status])) };
 }
 
 function instanceHeader(db: Db, id: string): InstanceHeader | null {
   return (db.query(instanceStmt, [id])[0] as unknown as InstanceHeader | undefined) ?? null;
 }
 
-export function instanceNodes(db: Db, id: string): Record<string, unknown>[] {
+/**
+ * Inferred statuses for df.instance_nodes, which reads everything else (results and details
+ * as exact JSON values) from df.nodes in SQL.
+ */
+export function inferredStatuses(db: Db, id: string): Record<string, unknown>[] {
   const inst = instanceHeader(db, id);
   if (inst === null) return [];
-  const { flat, details, statuses } = liveNodes(db, inst);
+  const { flat, statuses } = liveNodes(db, inst);
   const inferred = inferStatuses(flat, statuses);
-  const byId = new Map(details.map((d) => [d.id, d]));
-  return flat.map((n) => {
-    const d = byId.get(n.id)!;
-    const inf = inferred.get(n.id);
-    return {
-      node_id: n.id,
-      node_type: n.node_type,
-      query: n.query,
-      result_name: n.result_name,
-      left_node: n.left_node,
-      right_node: n.right_node,
-      status: d.status,
-      result: d.result,
-      status_details: d.status_details,
-      inferred_status: inf?.inferred_status ?? d.status,
-      inferred_status_from_ancestor_id: inf?.inferred_status_from_ancestor_id ?? null,
-      updated_at: d.updated_at,
-    };
-  });
+  return flat.map((n) => ({
+    node_id: n.id,
+    inferred_status: inferred.get(n.id)?.inferred_status ?? statuses.get(n.id) ?? 'pending',
+    inferred_status_from_ancestor_id: inferred.get(n.id)?.inferred_status_from_ancestor_id ?? null,
+  }));
 }
 
 export type ExplainFormat = 'text' | 'full' | 'mermaid';

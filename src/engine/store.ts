@@ -263,7 +263,7 @@ const checkpointStmt = stmt(
      UPDATE df.instances i
      SET status = $8, result = coalesce($9::pg_catalog.json, i.result), error = coalesce($10, i.error),
          updated_at = pg_catalog.now(),
-         completed_at = CASE WHEN $8 OPERATOR(pg_catalog.=) ANY (${TERMINAL}) THEN pg_catalog.now() END
+         completed_at = CASE WHEN $8 OPERATOR(pg_catalog.=) 'completed' THEN pg_catalog.now() END
      WHERE i.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND i.id OPERATOR(pg_catalog.=) $1 AND $8 IS NOT NULL),
    sig AS (
      UPDATE df.signals s SET retired = true
@@ -286,7 +286,7 @@ export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
 // step sees the terminal status when it checkpoints, rolls back and retires its row.
 const endInstanceStmt = stmt(
   `WITH inst AS (
-     UPDATE df.instances i SET status = $3, error = $4, updated_at = pg_catalog.now(), completed_at = pg_catalog.now()
+     UPDATE df.instances i SET status = $3, error = $4, updated_at = pg_catalog.now()
      WHERE i.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND i.id OPERATOR(pg_catalog.=) $2::${T}
        AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[])
      RETURNING i.id),

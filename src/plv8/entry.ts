@@ -7,7 +7,7 @@ import { start } from '../engine/start.js';
 import * as control from '../engine/control.js';
 import * as vars from '../engine/vars.js';
 import { work } from '../engine/worker.js';
-import { explain, instanceNodes, type ExplainFormat } from '../engine/monitor.js';
+import { explain, inferredStatuses, type ExplainFormat } from '../engine/monitor.js';
 
 const session = new EngineSession(new Plv8Db());
 const db = session.db;
@@ -27,7 +27,7 @@ const api = {
   getvar: (name: string) => vars.getvar(session, name),
   unsetvar: (name: string) => vars.unsetvar(session, name),
   clearvars: () => vars.clearvars(session),
-  instanceNodes: (id: string) => instanceNodes(db, id),
+  inferredStatuses: (id: string) => inferredStatuses(db, id),
   explain: (input: string, format: string) => {
     if (!['text', 'full', 'mermaid'].includes(format)) throw new Error(`format must be 'text', 'full' or 'mermaid', got '${format}'`);
     return explain(db, input, format as ExplainFormat);

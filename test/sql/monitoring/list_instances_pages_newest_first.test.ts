@@ -30,13 +30,17 @@ describe('df.list_instances', () => {
     expect(two.rows).toHaveLength(2);
   });
 
-  it('rejects a limit below 1 and caps it by the administrator\'s pg_durable.list_instances_max_limit', async () => {
+  it('rejects a limit below 1 or above the administrator\'s pg_durable.list_instances_max_limit', async () => {
     await expect(fx.user.query(`SELECT * FROM df.list_instances(NULL, 0)`)).rejects.toThrow('limit_count must be at least 1, got 0');
     const admin = await fx.scratch.admin();
     await admin.query(`ALTER DATABASE "${fx.scratch.name}" SET pg_durable.list_instances_max_limit = 3`);
-    const capped = await fx.user.query(`SELECT * FROM df.list_instances(NULL, 100)`);
-    await admin.query(`ALTER DATABASE "${fx.scratch.name}" RESET pg_durable.list_instances_max_limit`);
-    expect(capped.rows).toHaveLength(3);
+    try {
+      const err = await fx.user.query(`SELECT * FROM df.list_instances(NULL, 100)`).catch((e: { message: string; code: string }) => e);
+      expect(err).toMatchObject({ message: 'limit_count 100 exceeds pg_durable.list_instances_max_limit (3)', code: '22023' });
+      expect((await fx.user.query(`SELECT * FROM df.list_instances(NULL, 3)`)).rows).toHaveLength(3);
+    } finally {
+      await admin.query(`ALTER DATABASE "${fx.scratch.name}" RESET pg_durable.list_instances_max_limit`);
+    }
   });
 
   it('pages with a keyset cursor: every instance once, NULL cursor on the last page', async () => {

@@ -67,7 +67,7 @@ async function sleeper(role: string, label: string): Promise<string> {
 
 async function state(id: string) {
   const { rows } = await su.query(
-    `SELECT i.status, i.error, i.completed_at IS NOT NULL AS completed,
+    `SELECT i.status, i.error, i.completed_at IS NULL AS no_completed_at,
             (SELECT count(*)::int FROM df.activations a WHERE a.instance_id = i.id AND a.owner = i.submitted_by) AS activations,
             (SELECT count(*)::int FROM df.signals s WHERE s.instance_id = i.id AND s.owner = i.submitted_by) AS signals,
             (SELECT count(*)::int FROM df.nodes n WHERE n.instance_id = i.id AND n.submitted_by = i.submitted_by
@@ -98,7 +98,7 @@ describe('a dropped role’s unfinished instances', () => {
 
     expect(await as(R.survivor, async (c) => (await c.query(`SELECT df._fail_orphaned_instances() AS n`)).rows[0].n)).toBe(1);
     const s = await state(doomedId);
-    expect(s).toMatchObject({ status: 'failed', completed: true, activations: 0, signals: 0, running_nodes: 0 });
+    expect(s).toMatchObject({ status: 'failed', no_completed_at: true, activations: 0, signals: 0, running_nodes: 0 });
     expect(s.error).toMatch(DROPPED);
     const { rows: nodes } = await su.query(
       `SELECT status, result #>> '{}' AS result FROM df.nodes WHERE instance_id = $1 AND status = 'failed'`,
@@ -120,7 +120,7 @@ describe('a dropped role’s unfinished instances', () => {
     await workers(R.survivor);
     await waitFor('a worker of another role to fail the orphan', async () => (await state(id)).status === 'failed', 20_000);
     const s = await state(id);
-    expect(s).toMatchObject({ completed: true, activations: 0, signals: 0 });
+    expect(s).toMatchObject({ no_completed_at: true, activations: 0, signals: 0 });
     expect(s.error).toMatch(DROPPED);
   });
 
