@@ -18,7 +18,9 @@ CREATE TABLE df.instances (
   error        text,                          -- why the instance failed or was cancelled
   steps        bigint NOT NULL DEFAULT 0,     -- leaf activations completed
   -- Every runtime row refers to its instance through (id, owner), so it cannot point across roles.
-  UNIQUE (id, submitted_by)
+  UNIQUE (id, submitted_by),
+  -- Rows written by hand have the shapes the engine writes.
+  CONSTRAINT instance_id_is_8_lowercase_hex CHECK (id OPERATOR(pg_catalog.~) '^[0-9a-f]{8}$')
 );
 CREATE INDEX instances_submitted_by_created_idx ON df.instances (submitted_by, created_at DESC, id DESC);
 CREATE INDEX instances_unfinished_idx ON df.instances (submitted_by) WHERE status IN ('pending', 'running');

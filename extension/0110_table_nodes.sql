@@ -23,6 +23,11 @@ CREATE TABLE df.nodes (
   extra_nodes    integer[] NOT NULL DEFAULT '{}',
   retry          jsonb,
   PRIMARY KEY (instance_id, id, submitted_by),
+  -- Rows written by hand have the shapes the engine writes.
+  CONSTRAINT node_id_is_positive CHECK (id OPERATOR(pg_catalog.>) 0),
+  CONSTRAINT node_type_is_known CHECK (node_type OPERATOR(pg_catalog.=) ANY
+    ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,SIGNAL}'::pg_catalog.text[])),
+  CONSTRAINT result_name_is_an_identifier CHECK (result_name OPERATOR(pg_catalog.~) '^[A-Za-z_][A-Za-z0-9_]{0,62}$'),
   FOREIGN KEY (instance_id, submitted_by) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );
 COMMENT ON TABLE df.nodes IS 'The static graph of each instance, one row per node, with its latest status and result';

@@ -20,6 +20,7 @@ CREATE TABLE df.activations (
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
   retired     boolean NOT NULL DEFAULT false,
   PRIMARY KEY (id, owner),
+  CONSTRAINT activation_slot_is_known CHECK (slot OPERATOR(pg_catalog.~) '^(root|left|right|condition|then|else|body|while|branch:[0-9]+)$'),
   FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
   -- parent_id has no foreign key on purpose: a settled RACE or JOIN drops its subtree
   -- without waiting on a leaf another worker is running (see the checkpoint statement).

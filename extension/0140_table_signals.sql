@@ -9,6 +9,7 @@ CREATE TABLE df.signals (
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
   retired     boolean NOT NULL DEFAULT false,
   PRIMARY KEY (id, owner),
+  CONSTRAINT signal_name_is_not_empty CHECK (name OPERATOR(pg_catalog.<>) ''),
   FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );
 CREATE INDEX signals_instance_name_idx ON df.signals (instance_id, owner, name, id) WHERE NOT retired;

@@ -21,7 +21,6 @@ export interface CronSchedule {
 export class CronError extends Error {
   constructor(expr: string, detail: string) {
     super(`invalid cron expression '${expr}': ${detail}`);
-    this.name = 'CronError';
   }
 }
 

@@ -27,7 +27,7 @@ export class EngineSession {
   }
 
   refuseInsideStep(fn: string): void {
-    if (this.inStep) throw new Error(`${fn}() cannot be used inside a workflow: call it before df.start()`);
+    if (this.inStep) throw new Error(`${fn}() cannot be called inside a workflow: call it before df.start()`);
   }
 
   readonly nextId = (): string => {

@@ -147,8 +147,8 @@ function looksLikeEnvelope(text: string): boolean {
 function sqlNode(query: string): Envelope {
   if (HELPER_RESULTS.has(query)) {
     throw new GraphError(
-      `'${query}' is the return value of a helper (df.setvar, df.unsetvar, df.clearvars, df.signal or ` +
-        'df.await_instance), not a workflow step: helpers run immediately, so call them before df.start()',
+      `df.setvar(), df.unsetvar(), df.clearvars(), df.signal() and df.await_instance() cannot be called inside a ` +
+        `workflow ('${query}' is what one of them returned): they run at once, so call them before df.start()`,
     );
   }
   if (query.trim() === '') throw new GraphError('a SQL step must not be empty');
@@ -157,7 +157,7 @@ function sqlNode(query: string): Envelope {
 
 function checkResultName(name: string): void {
   const problem = resultNameProblem(name);
-  if (problem !== null) throw new GraphError(`invalid result name ${quote(name)}: ${problem}`);
+  if (problem !== null) throw new GraphError(`result name ${quote(name)} ${problem}`);
 }
 
 /** Composing may push a graph past the limits even when every operand was within them. */

@@ -27,12 +27,9 @@ export interface Envelope {
   retry?: RetryPolicy;
 }
 
-export class GraphError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GraphError';
-  }
-}
+// The engine's error classes keep Error's own name: plv8 reports an uncaught error as
+// String(error) less a leading 'Error: ', so the message reads like PostgreSQL's own.
+export class GraphError extends Error {}
 
 /** Longest root-to-leaf path, counted in nodes (a lone SQL node has depth 1). */
 export const MAX_DEPTH = 256;
@@ -60,7 +57,7 @@ export function quote(text: string, mark: '"' | "'" | '' = '"'): string {
 /** What is wrong with a result name, as a phrase for an error message, or null if nothing. */
 export function resultNameProblem(name: string): string | null {
   if (name.length > MAX_RESULT_NAME_LENGTH) return `must be at most ${MAX_RESULT_NAME_LENGTH} characters long`;
-  return RESULT_NAME_PATTERN.test(name) ? null : 'must match ^[A-Za-z_][A-Za-z0-9_]*$';
+  return RESULT_NAME_PATTERN.test(name) ? null : 'is not a valid identifier';
 }
 
 export const INCOMPLETE_IF_MESSAGE = 'incomplete ?> expression: add !> else-branch';

@@ -95,10 +95,20 @@ export function readHttpQuery(query: string): HttpQuery {
 }
 
 export function readIfRowsQuery(query: string): IfRowsQuery {
+  // The reference's wordings, which scripts match on.
+  let config: unknown;
+  try {
+    config = JSON.parse(query);
+  } catch {
+    throw new GraphError('query in IF must be valid JSON config');
+  }
+  if (isPlainObject(config) && 'condition_node' in config) {
+    throw new GraphError('condition_node in IF must be a first-class Durofut field');
+  }
   const name = readConfig('IF', query, ['if_rows']).if_rows;
   if (typeof name !== 'string') throw fieldError('IF', 'if_rows', 'a result name', name);
   const problem = resultNameProblem(name);
-  if (problem !== null) throw new GraphError(`invalid IF query: if_rows ${problem}, got ${describeValue(name)}`);
+  if (problem !== null) throw new GraphError(`invalid IF query: if_rows ${quote(name)} ${problem}`);
   return { if_rows: name };
 }
 

@@ -123,7 +123,7 @@ function readNode(frame: Frame, options: ParseOptions): Envelope {
   if (name !== undefined) {
     if (typeof name !== 'string') throw failAt(frame, `result_name must be a string, got ${describeValue(name)}`);
     const problem = resultNameProblem(name);
-    if (problem !== null) throw failAt(frame, `result_name ${problem}, got ${describeValue(name)}`);
+    if (problem !== null) throw failAt(frame, `result_name ${quote(name)} ${problem}`);
     env.result_name = name;
   }
   const retry = raw.retry ?? undefined;
@@ -155,6 +155,7 @@ function pushChildren(frame: Frame, env: Envelope, stack: Frame[]): void {
     const branches: Envelope[] = new Array<Envelope>(extras.length);
     env.extra_nodes = branches;
     for (let i = extras.length - 1; i >= 0; i -= 1) {
+      if (!isPlainObject(extras[i])) throw failAt(frame, 'extra_nodes entries must be Durofut JSON objects');
       stack.push({ raw: extras[i], depth, parent: frame, step: `extra_nodes[${i}]`, attach: (c) => { branches[i] = c; } });
     }
   }

@@ -15,7 +15,6 @@ export class JsonParseError extends Error {
     readonly position: number,
   ) {
     super(`Invalid JSON at position ${position}: ${reason}`);
-    this.name = 'JsonParseError';
   }
 }
 

@@ -1,7 +1,2 @@
 /** A template reference that cannot be filled in; the node fails with this message. */
-export class SubstitutionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SubstitutionError';
-  }
-}
+export class SubstitutionError extends Error {}

@@ -76,7 +76,7 @@ describe('df.await_instance', () => {
   it('fails inside a workflow step', async () => {
     const done = await runWorkflow(fx, `'SELECT df.await_instance(''{sys_instance_id}'', 1)'`);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatch(/df\.await_instance\(\) cannot be used inside a workflow/);
+    expect(done.error).toMatch(/df\.await_instance\(\) cannot be called inside a workflow/);
   });
 
   it('cannot be passed as a step: its return value is refused with a hint', async () => {

@@ -88,7 +88,7 @@ describe('envelopes given to df.start', () => {
     ['1e300 attempts', env({ ...sql, retry: { max_attempts: 1e300, delay_seconds: 1, backoff: 2, max_delay_seconds: 300 } }), 'retry max_attempts must be a whole number from 1 to 1000, got number 1e+300'],
     ['1,000 immediate attempts', env({ ...sql, retry: { max_attempts: 1000, delay_seconds: 0, backoff: 2, max_delay_seconds: 300 } }), 'retry delay_seconds 0 is too short for max_attempts 1000'],
     ['an infinite delay', '{"node_type":"SQL","query":"SELECT 1","retry":{"max_attempts":3,"delay_seconds":1e400,"backoff":2,"max_delay_seconds":300}}', `retry delay_seconds must be a number from 0 to ${ONE_YEAR}, got number Infinity`],
-    ['a 64-character result name', env({ ...sql, result_name: 'n'.repeat(64) }), 'result_name must be at most 63 characters long'],
+    ['a 64-character result name', env({ ...sql, result_name: 'n'.repeat(64) }), '(64 characters) must be at most 63 characters long'],
     ['a million-character node type', env({ node_type: 'X'.repeat(1_000_000) }), `Unknown node_type '${'X'.repeat(60)}'… (1000000 characters)`],
   ])('rejects %s', async (_, envelope, message) => {
     await rejects('SELECT df.start($1)', message, [envelope]);

@@ -39,7 +39,7 @@ describe('df.start with bad input', () => {
     ['an unknown node type', '{"node_type":"X","query":"SELECT 1"}', "Unknown node_type 'X'"],
     ['a malformed envelope', '{"node_type":"SQL", "query": ', 'invalid workflow envelope'],
     ['a THEN without children', '{"node_type":"THEN"}', 'THEN node requires left_node'],
-    ['a bad result name', '{"node_type":"SQL","query":"SELECT 1","result_name":"1; DROP"}', 'result_name must match'],
+    ['a bad result name', '{"node_type":"SQL","query":"SELECT 1","result_name":"1; DROP"}', 'result_name "1; DROP" is not a valid identifier'],
     ['an unfinished ?> expression', null, 'incomplete ?> expression: add !> else-branch'],
   ])('rejects %s with a clear error and creates nothing', async (_, envelope, message) => {
     const before = await instances();

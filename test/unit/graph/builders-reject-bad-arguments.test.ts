@@ -28,8 +28,8 @@ describe('auto-wrap', () => {
 describe('helper return values are not steps', () => {
   it.each(['OK', 'completed', 'failed', 'cancelled'])('rejects %s with advice to call the helper first', (value) => {
     expect(() => seq(value, 'SELECT 1')).toThrow(
-      `'${value}' is the return value of a helper (df.setvar, df.unsetvar, df.clearvars, df.signal or ` +
-        'df.await_instance), not a workflow step: helpers run immediately, so call them before df.start()',
+      `df.setvar(), df.unsetvar(), df.clearvars(), df.signal() and df.await_instance() cannot be called inside a ` +
+        `workflow ('${value}' is what one of them returned): they run at once, so call them before df.start()`,
     );
   });
 
@@ -44,11 +44,11 @@ describe('helper return values are not steps', () => {
 
 describe('names', () => {
   it.each(['1abc', 'a-b', '', 'a b', 'naïve'])('as rejects the name %j', (name) => {
-    expect(() => as('A', name)).toThrow(`invalid result name ${JSON.stringify(name)}: must match ^[A-Za-z_][A-Za-z0-9_]*$`);
+    expect(() => as('A', name)).toThrow(`result name ${JSON.stringify(name)} is not a valid identifier`);
   });
 
   it('ifRows rejects a bad result name', () => {
-    expect(() => ifRows('$x', 'A', 'B')).toThrow('invalid result name "$x"');
+    expect(() => ifRows('$x', 'A', 'B')).toThrow('result name "$x" is not a valid identifier');
   });
 });
 

@@ -7,11 +7,11 @@ const read = (text: string): string => envelopeFromDsl(text, { standardConformin
 describe("a builder's own error reaches the caller unchanged", () => {
   it.each([
     ["'x' !> 'e'", 'left side of !> must be a ?> expression'],
-    ["df.as('a', 'bad name')", 'invalid result name "bad name"'],
+    ["df.as('a', 'bad name')", 'result name "bad name" is not a valid identifier'],
     ['df.sleep(-1)', 'df.sleep seconds must not be negative, got -1'],
     ["df.wait_for_schedule('bad')", "invalid cron expression 'bad'"],
     ["' ' ~> 'a'", 'a SQL step must not be empty'],
-    ["'OK' ~> 'a'", "'OK' is the return value of a helper"],
+    ["'OK' ~> 'a'", "cannot be called inside a workflow ('OK' is what one of them returned)"],
     ["df.http('https://example.com')", 'df.http is not available yet in this version'],
   ])('%s', (text, message) => {
     expect(() => read(text)).toThrow(GraphError);

@@ -212,14 +212,14 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
 
   it('rejects 64 characters, quoting only the start of the name', () => {
     const shown = `"${name64.slice(0, 60)}"… (64 characters)`;
-    expect(errorOf(() => as('A', name64))).toBe(`invalid result name ${shown}: must be at most 63 characters long`);
-    expect(errorOf(() => ifRows(name64, 'A', 'B'))).toBe(`invalid result name ${shown}: must be at most 63 characters long`);
+    expect(errorOf(() => as('A', name64))).toBe(`result name ${shown} must be at most 63 characters long`);
+    expect(errorOf(() => ifRows(name64, 'A', 'B'))).toBe(`result name ${shown} must be at most 63 characters long`);
     expect(errorOf(() => parseEnvelope(node({ node_type: 'SQL', query: 'x', result_name: name64 })))).toBe(
-      `result_name must be at most 63 characters long, got the string ${shown}`,
+      `result_name ${shown} must be at most 63 characters long`,
     );
     const ifRowsNode = node({ node_type: 'IF', left_node: { node_type: 'SQL', query: 'A' }, right_node: { node_type: 'SQL', query: 'B' }, query: JSON.stringify({ if_rows: name64 }) });
     expect(errorOf(() => parseEnvelope(ifRowsNode))).toBe(
-      `invalid IF query: if_rows must be at most 63 characters long, got the string ${shown}`,
+      `invalid IF query: if_rows ${shown} must be at most 63 characters long`,
     );
   });
 });
@@ -247,7 +247,7 @@ describe('huge strings are cut short in messages', () => {
     ['an unknown node type', node({ node_type: huge }), `Unknown node_type '${'X'.repeat(60)}'… (1000000 characters)`],
     ['an unknown key', `{"node_type":"SQL","query":"x",${JSON.stringify(huge)}:1}`, `unknown key '${'X'.repeat(60)}'… (1000000 characters) in workflow node`],
     ['a node that is a string', JSON.stringify(huge), `a workflow node must be a JSON object with node_type, got the string "${'X'.repeat(60)}"… (1000000 characters)`],
-    ['a bad result name', node({ node_type: 'SQL', query: 'x', result_name: huge }), `result_name must be at most 63 characters long, got the string "${'X'.repeat(60)}"… (1000000 characters)`],
+    ['a bad result name', node({ node_type: 'SQL', query: 'x', result_name: huge }), `result_name "${'X'.repeat(60)}"… (1000000 characters) must be at most 63 characters long`],
   ])('%s', (_, text, message) => {
     expect(errorOf(() => parseEnvelope(text))).toBe(message);
   });

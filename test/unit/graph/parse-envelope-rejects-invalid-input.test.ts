@@ -77,7 +77,14 @@ describe('node types and children', () => {
     expect(errorOf(`{"node_type":"JOIN","left_node":${SQL},"right_node":${SQL},"extra_nodes":{"a":1}}`))
       .toBe('extra_nodes must be an array, got an object');
     expect(errorOf(`{"node_type":"JOIN","left_node":${SQL},"right_node":${SQL},"extra_nodes":[5]}`))
-      .toBe('a workflow node must be a JSON object with node_type, got number 5 (at extra_nodes[0])');
+      .toBe('extra_nodes entries must be Durofut JSON objects');
+  });
+
+  it('an IF query that is not JSON config, or that names condition_node, gets the reference\'s words', () => {
+    expect(errorOf(`{"node_type":"IF","left_node":${SQL},"right_node":${SQL},"query":"not json"}`))
+      .toBe('query in IF must be valid JSON config');
+    expect(errorOf(`{"node_type":"IF","left_node":${SQL},"right_node":${SQL},"query":"{\\"condition_node\\":{}}"}`))
+      .toBe('condition_node in IF must be a first-class Durofut field');
   });
 
   it('composite nodes must not carry a query', () => {
@@ -107,7 +114,7 @@ describe('IF forms', () => {
 
   it('an if_rows query must name a valid result', () => {
     expect(errorOf(`{"node_type":"IF","left_node":${SQL},"right_node":${SQL},"query":"{\\"if_rows\\":\\"9x\\"}"}`))
-      .toBe('invalid IF query: if_rows must match ^[A-Za-z_][A-Za-z0-9_]*$, got the string "9x"');
+      .toBe('invalid IF query: if_rows "9x" is not a valid identifier');
   });
 });
 
@@ -167,7 +174,7 @@ describe('queries per node type', () => {
 describe('names and retry policies', () => {
   it('result_name must be an identifier', () => {
     expect(errorOf('{"node_type":"SQL","query":"x","result_name":"a b"}'))
-      .toBe('result_name must match ^[A-Za-z_][A-Za-z0-9_]*$, got the string "a b"');
+      .toBe('result_name "a b" is not a valid identifier');
     expect(errorOf('{"node_type":"SQL","query":"x","result_name":1}'))
       .toBe('result_name must be a string, got number 1');
   });
