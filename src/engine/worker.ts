@@ -68,6 +68,11 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
   // statement_timeout covers the whole CALL: end the loop before it fires.
   const budgetMs = Math.min(opts.maxSeconds * 1000, guard ? timeoutMs - guard.marginMs : Infinity);
+  if (budgetMs <= 0) {
+    throw new Error(
+      `df.work cannot run steps within this session's statement_timeout (${timeoutMs} ms): set a longer one for the worker's session or role, or 0`,
+    );
+  }
   const deadline = Date.now() + budgetMs;
   let steps = 0;
   let unswept = 0;
@@ -104,9 +109,9 @@ export function work(session: EngineSession, opts: WorkOptions): number {
 }
 
 /**
- * Runs `fn` and commits; a transient failure (serialization failure, deadlock, lock
- * timeout: the role's isolation level or lock settings meeting another worker) rolls it
- * back and yields null, after a short pause so the worker does not spin.
+ * Runs `fn`; a transient failure (serialization failure, deadlock, lock timeout: the role's
+ * isolation level or lock settings meeting another worker) rolls the transaction back and
+ * yields null, after a short pause so the worker does not spin.
  */
 function transientAsNull<T>(session: EngineSession, fn: () => T): T | null {
   try {

@@ -59,6 +59,12 @@ describe('role settings', () => {
       expect(await v.value(`SELECT df.status($1)`, [fast])).toBe('completed');
       expect(await v.value(`SELECT df.status($1)`, [slow])).toBe('failed');
       expect(await v.value(`SELECT df.error($1)`, [slow])).toMatch(/interrupted 3 times.*statement_timeout \(1000 ms\)/);
+
+      // A timeout too short for any step gets an explanation, not a worker that never works.
+      await worker.query(`SET statement_timeout = '50ms'`);
+      await expect(worker.query(`CALL df.work(5, 5)`)).rejects.toThrow(
+        "df.work cannot run steps within this session's statement_timeout (50 ms)",
+      );
     } finally {
       await worker.end();
     }
