@@ -9,6 +9,7 @@ ALTER TABLE df.activations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE df.signals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE df.results ENABLE ROW LEVEL SECURITY;
 ALTER TABLE df.branch_results ENABLE ROW LEVEL SECURITY;
+ALTER TABLE df.workers ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY own_instances ON df.instances
   USING (submitted_by OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole));
@@ -21,6 +22,8 @@ CREATE POLICY own_activations ON df.activations
 CREATE POLICY own_signals ON df.signals
   USING (owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole));
 CREATE POLICY own_results ON df.results
+  USING (owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole));
+CREATE POLICY own_workers ON df.workers
   USING (owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole));
 CREATE POLICY own_branch_results ON df.branch_results
   USING (owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole));

@@ -29,6 +29,7 @@ AS $$
     ('usage', 'TABLE', 'df.signals', 'SELECT, INSERT (instance_id, name, data, owner), UPDATE (retired)'),
     ('usage', 'TABLE', 'df.results', 'SELECT, INSERT (instance_id, name, value, owner), UPDATE (value)'),
     ('usage', 'TABLE', 'df.branch_results', 'SELECT, INSERT (activation_id, branch, value, owner)'),
+    ('usage', 'TABLE', 'df.workers', 'SELECT, INSERT (last_seen), UPDATE (last_seen)'),
     ('usage', 'SEQUENCE', 'df.activations_id_seq', 'USAGE'),
     ('usage', 'SEQUENCE', 'df.signals_id_seq', 'USAGE')
   ) AS v (part, object_type, object_name, privileges)

@@ -53,8 +53,11 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
     if (s === null) throw notFound(id);
     if (TERMINAL.has(s)) return s;
     if (Date.now() >= deadline) {
+      const workers = store.workerSeenRecently(db)
+        ? 'check that workers are running for its role (pg-durable worker, or df.schedule_workers)'
+        : 'no worker of this role has run in the last 90 seconds: start one (pg-durable worker, or df.schedule_workers)';
       throw new Error(
-        `timed out after ${timeoutSeconds} s waiting for instance ${id} (status: ${s}); check that workers are running for its role (pg-durable worker, or df.schedule_workers), and that the df.start() call was committed`,
+        `timed out after ${timeoutSeconds} s waiting for instance ${id} (status: ${s}); ${workers}, and check that the df.start() call was committed`,
       );
     }
     db.query(sleepStmt, [Math.min(pause, (deadline - Date.now()) / 1000)]);

@@ -20,6 +20,8 @@ export interface Db {
    * binds (a step's result travels to its checkpoint as an argument).
    */
   readonly boundChars: number;
+  /** Sends the client a NOTICE. */
+  notice(message: string): void;
   /** Ends the current transaction and starts a new one (procedures only). */
   commit(): void;
   rollback(): void;

@@ -4,7 +4,7 @@ import { stmt, type Db } from './db.js';
 import type { EngineSession } from './session.js';
 import { Checkpoint } from './checkpoint.js';
 import { databaseReads } from './reads.js';
-import { writeCheckpoint } from './store.js';
+import { workerSeenRecently, writeCheckpoint } from './store.js';
 import { spawnNode } from './spawn.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
@@ -51,7 +51,7 @@ export function start(session: EngineSession, fut: string | null, label: string 
     throw new Error(`starting a workflow in another database ('${database}') is not supported: connect to that database and call df.start() there`);
   }
   const root = workflowFromText(fut); // plain SQL text is a one-step workflow
-  checkSubmitter(db);
+  const role = checkSubmitter(db);
   const nodes = flatten(root);
   let row: { id: string; owner: string } | undefined;
   while (row === undefined) row = db.query(insertInstanceStmt, [label])[0] as unknown as typeof row;
@@ -62,10 +62,20 @@ export function start(session: EngineSession, fut: string | null, label: string 
   const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
   writeCheckpoint(db, cp.writes());
+  if (!workerSeenRecently(db)) db.notice(noWorkerMessage(role));
   return id;
 }
 
-function checkSubmitter(db: Db): void {
+/** Why a workflow does not move yet, and what starts a worker for the role. */
+export function noWorkerMessage(role: string): string {
+  return (
+    `no worker of role ${role} has run in the last 90 seconds: nothing of this workflow runs until one does ` +
+    `(an administrator: SELECT df.schedule_workers('${role.replace(/'/g, "''")}'); or from outside: pg-durable worker --url …)`
+  );
+}
+
+/** The submitting role's name, once it may start workflows. */
+function checkSubmitter(db: Db): string {
   const who = db.query(submitterStmt)[0] as { role: string; login: boolean; super: boolean; allow_super: boolean };
   if (!who.login) {
     throw new Error(`role ${who.role} cannot start workflows: it has no LOGIN, and every step runs in a session authenticated as the role that started it`);
@@ -73,4 +83,5 @@ function checkSubmitter(db: Db): void {
   if (who.super && !who.allow_super) {
     throw new Error(`superuser ${who.role} cannot start workflows: run them as an ordinary role, or set pg_durable.enable_superuser_instances = on`);
   }
+  return who.role;
 }

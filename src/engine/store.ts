@@ -353,6 +353,25 @@ export function takeBufferedSignal(db: Db, owner: string, instanceId: string, na
   return rows.length ? ((rows[0].data as string | null) ?? 'null') : null;
 }
 
+const heartbeatStmt = stmt(
+  `INSERT INTO df.workers (last_seen) VALUES (pg_catalog.now())
+   ON CONFLICT (owner) DO UPDATE SET last_seen = excluded.last_seen`,
+);
+/** Records that a worker of the current role runs now. */
+export function heartbeat(db: Db): void {
+  db.query(heartbeatStmt);
+}
+
+const workerSeenStmt = stmt(
+  `SELECT EXISTS (SELECT FROM df.workers w
+                  WHERE w.owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)
+                    AND w.last_seen OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '90 seconds'::pg_catalog.interval)) AS seen`,
+);
+/** Whether a worker of the current role ran in the last 90 seconds (workers record it at least every 30). */
+export function workerSeenRecently(db: Db): boolean {
+  return db.query(workerSeenStmt)[0].seen as boolean;
+}
+
 const sweepStmt = stmt(`SELECT df._sweep() AS n`);
 /** Removes retired rows of all roles (see df._sweep). */
 export function sweep(db: Db): void {

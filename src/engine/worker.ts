@@ -32,6 +32,8 @@ const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
 const IDLE_COMMIT_MS = 1000;
 /** Text one df.work call may bind before it ends (real plv8 frees arguments only when the CALL ends). */
 const CALL_BOUND_CHARS = 64 * 1024 * 1024;
+/** How often a running worker records that it is alive (df.start warns when none was seen for 90 s). */
+const HEARTBEAT_MS = 30_000;
 /** Steps between two sweeps of retired rows (each sweep is one more write transaction). */
 const SWEEP_EVERY = 256;
 /** A pause after a transient failure, so a worker does not spin on the same activation. */
@@ -64,6 +66,8 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   // Housekeeping no role could do for others: instances of dropped roles, retired rows.
   housekeeping(session, store.failOrphans);
   housekeeping(session, store.sweep);
+  housekeeping(session, store.heartbeat);
+  let lastBeat = Date.now();
   const timeoutMs = Number(who.timeout_ms);
   const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
   // statement_timeout covers the whole CALL: end the loop before it fires.
@@ -86,6 +90,10 @@ export function work(session: EngineSession, opts: WorkOptions): number {
     if (unswept >= SWEEP_EVERY) {
       housekeeping(session, store.sweep);
       unswept = 0;
+    }
+    if (Date.now() - lastBeat > HEARTBEAT_MS) {
+      housekeeping(session, store.heartbeat);
+      lastBeat = Date.now();
     }
     const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
     if (act === null) {

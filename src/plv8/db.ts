@@ -27,6 +27,10 @@ export class Plv8Db implements Db {
     }
   }
 
+  notice(message: string): void {
+    plv8.elog(NOTICE, message);
+  }
+
   commit(): void {
     plv8.commit();
   }

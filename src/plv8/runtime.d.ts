@@ -8,5 +8,7 @@ declare namespace plv8 {
   function prepare(sql: string, types?: string[]): Plan;
   function commit(): void;
   function rollback(): void;
+  function elog(level: number, ...parts: unknown[]): void;
 }
+declare const NOTICE: number;
 declare const PG_DURABLE_VERSION: string;
