@@ -16,7 +16,6 @@ CREATE TABLE df.instances (
   vars         jsonb NOT NULL DEFAULT '{}',   -- the submitter's df.vars, snapshotted by df.start
   result       json,                          -- the root result, key order kept
   error        text,                          -- why the instance failed or was cancelled
-  steps        bigint NOT NULL DEFAULT 0,     -- leaf activations completed
   -- Every runtime row refers to its instance through (id, owner), so it cannot point across roles.
   UNIQUE (id, submitted_by),
   -- Rows written by hand have the shapes the engine writes.

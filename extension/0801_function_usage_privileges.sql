@@ -18,7 +18,7 @@ AS $$
   SELECT v.part, v.object_type, v.object_name, v.privileges FROM (VALUES
     ('usage', 'SCHEMA', 'df', 'USAGE'),
     ('usage', 'TABLE', 'df.instances',
-     'SELECT, INSERT (label, vars), UPDATE (status, result, error, updated_at, completed_at, steps)'),
+     'SELECT, INSERT (label, vars), UPDATE (status, result, error, updated_at, completed_at)'),
     ('usage', 'TABLE', 'df.nodes',
      'SELECT, INSERT (instance_id, id, node_type, query, result_name, left_node, right_node, parent_node, '
      'condition_node, extra_nodes, retry), UPDATE (status, result, status_details, updated_at)'),

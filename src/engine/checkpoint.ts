@@ -56,6 +56,11 @@ export class Checkpoint {
     this.nodeChanges.set(a.node_id, { status: 'running' });
   }
 
+  /** Node ids of the leaf activations this checkpoint starts. */
+  spawnedLeafNodes(): number[] {
+    return [...this.inserts.values()].filter((a) => a.leaf).map((a) => a.node_id);
+  }
+
   /** A named result produced earlier in this checkpoint, not yet written. */
   pendingResult(name: string): string | undefined {
     return this.results.get(name);

@@ -37,6 +37,7 @@ const insertNodesStmt = stmt(
   'pg_catalog.text',
   'pg_catalog.text',
 );
+const WAITS: ReadonlySet<string> = new Set(['SLEEP', 'WAIT_SCHEDULE', 'SIGNAL']);
 const currentDbStmt = stmt(`SELECT pg_catalog.current_database()::pg_catalog.text AS d`);
 
 export function start(session: EngineSession, fut: string | null, label: string | null, database: string | null, mode: string | null): string {
@@ -61,6 +62,9 @@ export function start(session: EngineSession, fut: string | null, label: string 
   session.refreshSettings();
   const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
+  // A timer or a wait starts with the instance, so it runs from now on; a SQL step makes it
+  // running when a worker starts it.
+  if (cp.spawnedLeafNodes().some((n) => WAITS.has(nodes[n - 1].node_type))) cp.setInstanceStatus('running');
   writeCheckpoint(db, cp.writes());
   if (!workerSeenRecently(db)) db.notice(noWorkerMessage(role));
   return id;

@@ -20,6 +20,8 @@ export interface ActivationRow {
   memo: string;
   /** Runs started of this attempt, counted only for roles with a statement_timeout. */
   runs: number;
+  /** The instance's status when the activation was read. */
+  instance_status: string;
 }
 
 export interface InstanceRow {
@@ -34,7 +36,9 @@ const T = 'pg_catalog.text';
 const ROLE = `$1::pg_catalog.regrole`;
 
 const ACTIVATION_COLUMNS = `a.id::pg_catalog.text AS id, a.instance_id::pg_catalog.text AS instance_id, a.node_id,
-  a.parent_id::pg_catalog.text AS parent_id, a.slot, a.leaf, a.attempt, a.memo::pg_catalog.text AS memo, a.runs`;
+  a.parent_id::pg_catalog.text AS parent_id, a.slot, a.leaf, a.attempt, a.memo::pg_catalog.text AS memo, a.runs,
+  (SELECT i.status FROM df.instances i
+   WHERE i.id OPERATOR(pg_catalog.=) a.instance_id AND i.submitted_by OPERATOR(pg_catalog.=) a.owner) AS instance_status`;
 
 // A row lock under row-level security: no other role can see, take or wait on it (advisory
 // lock keys are global and show in pg_locks). It also hands over the newest committed
@@ -73,6 +77,13 @@ const countRunStmt = stmt(
   T,
   T,
 );
+const markRunningStmt = stmt(
+  `UPDATE df.instances i SET status = 'running', updated_at = pg_catalog.now()
+   WHERE i.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND i.id OPERATOR(pg_catalog.=) $2::${T}
+     AND i.status OPERATOR(pg_catalog.=) 'pending'`,
+  T,
+  T,
+);
 const relockStmt = stmt(
   `SELECT ${ACTIVATION_COLUMNS} FROM df.activations a
    WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8 AND a.leaf AND NOT a.retired
@@ -81,13 +92,15 @@ const relockStmt = stmt(
   T,
 );
 /**
- * Records that a run of the claimed activation starts and commits that, then claims the
- * row again; null when another worker took it in between.
+ * Commits, before the step runs, what must be visible while it runs — that its instance is
+ * running (the first step of an instance) and/or that a run starts (counted for roles with a
+ * statement_timeout) — then claims the row again; null when another worker took it meanwhile.
  */
-export function countRun(db: Db, owner: string, id: string): ActivationRow | null {
-  db.query(countRunStmt, [owner, id]);
+export function recordStart(db: Db, owner: string, act: ActivationRow, what: { countRun: boolean; markRunning: boolean }): ActivationRow | null {
+  if (what.countRun) db.query(countRunStmt, [owner, act.id]);
+  if (what.markRunning) db.query(markRunningStmt, [owner, act.instance_id]);
   db.commit();
-  const rows = db.query(relockStmt, [owner, id]);
+  const rows = db.query(relockStmt, [owner, act.id]);
   return rows.length ? (rows[0] as unknown as ActivationRow) : null;
 }
 
@@ -199,6 +212,8 @@ export interface CheckpointWrites {
 }
 
 const TERMINAL = `'{completed,failed,cancelled}'::${T}[]`;
+/** What a node still running in a dropped subtree (a RACE loser, a branch left by a break) is stamped with. */
+const LOST = `'{"reason":"dropped: the RACE or JOIN above it settled first"}'::pg_catalog.jsonb`;
 
 // One statement for everything a step changes: every plv8 statement is a subtransaction
 // with its own XID once it writes, so this keeps the checkpoint at one. Rows touched here
@@ -218,10 +233,15 @@ const checkpointStmt = stmt(
          AND NOT a.retired
        OFFSET 0) c),
    doomed AS (
-     SELECT x.id FROM df.activations x
+     SELECT x.id, x.node_id FROM df.activations x
      WHERE x.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND NOT x.retired
        AND x.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT sub.id FROM sub))
      FOR NO KEY UPDATE OF x SKIP LOCKED),
+   lost AS (
+     UPDATE df.nodes n SET status = 'failed', status_details = ${LOST}, updated_at = pg_catalog.now()
+     WHERE n.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $1
+       AND n.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT doomed.node_id FROM doomed))
+       AND NOT n.id OPERATOR(pg_catalog.=) ANY ($13::pg_catalog.int4[]) AND n.status OPERATOR(pg_catalog.=) 'running'),
    del AS (
      UPDATE df.activations d SET retired = true
      WHERE d.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole
@@ -319,7 +339,8 @@ export function endInstance(
 // A claimed leaf whose step may not commit (its instance ended, or a RACE or JOIN above it
 // settled without it) retires its own row, once its step has rolled back.
 const dropStaleStmt = stmt(
-  `UPDATE df.activations a SET retired = true
+  `WITH stale AS (
+   UPDATE df.activations a SET retired = true
    WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.id OPERATOR(pg_catalog.=) $2::pg_catalog.int8 AND NOT a.retired
      AND (NOT EXISTS (SELECT FROM df.instances i
                       WHERE i.submitted_by OPERATOR(pg_catalog.=) a.owner AND i.id OPERATOR(pg_catalog.=) a.instance_id
@@ -327,7 +348,12 @@ const dropStaleStmt = stmt(
           OR (a.parent_id IS NOT NULL
               AND NOT EXISTS (SELECT FROM df.activations p
                               WHERE p.owner OPERATOR(pg_catalog.=) a.owner AND p.id OPERATOR(pg_catalog.=) a.parent_id
-                                AND NOT p.retired)))`,
+                                AND NOT p.retired)))
+   RETURNING a.instance_id, a.node_id)
+   UPDATE df.nodes n SET status = 'failed', status_details = ${LOST}, updated_at = pg_catalog.now()
+   FROM stale
+   WHERE n.submitted_by OPERATOR(pg_catalog.=) ${ROLE} AND n.instance_id OPERATOR(pg_catalog.=) stale.instance_id
+     AND n.id OPERATOR(pg_catalog.=) stale.node_id AND n.status OPERATOR(pg_catalog.=) 'running'`,
   T,
   T,
 );
@@ -362,12 +388,16 @@ export function heartbeat(db: Db): void {
   db.query(heartbeatStmt);
 }
 
+// Not read in a serializable transaction: reading the rows workers write would make the
+// caller's df.start a party to serialization failures, for the sake of a NOTICE.
 const workerSeenStmt = stmt(
-  `SELECT EXISTS (SELECT FROM df.workers w
-                  WHERE w.owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)
-                    AND w.last_seen OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '90 seconds'::pg_catalog.interval)) AS seen`,
+  `SELECT CASE WHEN pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.=) 'serializable' THEN true
+          ELSE EXISTS (SELECT FROM df.workers w
+                       WHERE w.owner OPERATOR(pg_catalog.=) (SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)
+                         AND w.last_seen OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '90 seconds'::pg_catalog.interval))
+          END AS seen`,
 );
-/** Whether a worker of the current role ran in the last 90 seconds (workers record it at least every 30). */
+/** Whether a worker of the current role ran in the last 90 seconds (workers record it at least every 30); true when it cannot be asked. */
 export function workerSeenRecently(db: Db): boolean {
   return db.query(workerSeenStmt)[0].seen as boolean;
 }

@@ -25,7 +25,8 @@ const whoStmt = stmt(
             OPERATOR(pg_catalog.=) ANY ('{on,true,1}'::pg_catalog.text[]) AS allow_super,
           (SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s
            WHERE s.name OPERATOR(pg_catalog.=) 'statement_timeout') AS timeout_ms,
-          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' AS one_snapshot
+          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' AS one_snapshot,
+          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.=) 'serializable' AS serializable
    FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER`,
 );
 const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
@@ -48,6 +49,7 @@ interface Who {
   timeout_ms: string;
   /** Repeatable read or serializable: a transaction sees one snapshot, so an idle worker must commit to see new work. */
   one_snapshot: boolean;
+  serializable: boolean;
 }
 
 /** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
@@ -106,7 +108,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
       db.query(sleepStmt, [Math.min(opts.idlePollMs, Math.max(1, deadline - Date.now())) / 1000]);
       continue;
     }
-    if (runClaimed(session, who.me, act, guard)) {
+    if (runClaimed(session, who, act, guard)) {
       steps += 1;
       unswept += 1;
     }
@@ -158,8 +160,9 @@ class InterruptionGuard {
 }
 
 /** One step, committed or rolled back before it returns; true when a step was checkpointed. */
-function runClaimed(session: EngineSession, owner: string, claimed: store.ActivationRow, guard: InterruptionGuard | null): boolean {
+function runClaimed(session: EngineSession, who: Who, claimed: store.ActivationRow, guard: InterruptionGuard | null): boolean {
   const { db } = session;
+  const owner = who.me;
   let act = claimed;
   try {
     const inst = session.instances.get(db, owner, act.instance_id);
@@ -170,8 +173,12 @@ function runClaimed(session: EngineSession, owner: string, claimed: store.Activa
       db.commit();
       return false;
     }
-    if (guard) {
-      const again = store.countRun(db, owner, act.id);
+    // The instance is running as soon as its first step starts (a commit once per instance). Not
+    // under SERIALIZABLE: that write would make the role's own df.start calls fail to serialize;
+    // there the first checkpoint marks it.
+    const markRunning = act.instance_status === 'pending' && !who.serializable;
+    if (guard || markRunning) {
+      const again = store.recordStart(db, owner, act, { countRun: guard !== null, markRunning });
       if (again === null) return false;
       act = again;
     }

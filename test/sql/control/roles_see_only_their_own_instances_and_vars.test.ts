@@ -60,18 +60,18 @@ describe('another role', () => {
 
   it('cannot cancel, signal or await my instances', async () => {
     const denied = `Instance not found or access denied: ${waiting}`;
-    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('pending');
+    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('running');
     await expect(asOther('SELECT df.cancel($1)', [waiting])).rejects.toThrow(denied);
     await expect(asOther('SELECT df.signal($1, $2)', [waiting, 'go'])).rejects.toThrow(denied);
     await expect(asOther('SELECT df.await_instance($1, 1)', [waiting])).rejects.toThrow(denied);
-    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('pending');
+    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('running');
     expect(await fx.value<number>('SELECT count(*)::int FROM df.signals')).toBe(0);
   });
 
   it('cannot change my instances or variables through the tables', async () => {
     await asOther(`UPDATE df.instances SET status = 'cancelled' WHERE id = $1`, [waiting]).catch(() => undefined);
     await asOther(`UPDATE df.vars SET value = 'hacked' WHERE name = 'shared'`).catch(() => undefined);
-    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('pending');
+    expect(await fx.value('SELECT df.status($1)', [waiting])).toBe('running');
     expect(await fx.value(`SELECT df.getvar('shared')`)).toBe('mine');
   });
 

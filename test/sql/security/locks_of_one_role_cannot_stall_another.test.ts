@@ -89,7 +89,7 @@ describe('locks', () => {
       await atk.query('ROLLBACK');
       await out.query('ROLLBACK');
     }
-    expect(await t.attacker.value(`SELECT df.status($1)`, [own])).toBe('pending');
+    expect(await t.attacker.value(`SELECT df.status($1)`, [own])).toBe('running');
   });
 
   it('a role without usage cannot touch df at all', async () => {
