@@ -2,6 +2,7 @@
 import { stmt, type Db } from './db.js';
 import type { EngineSession } from './session.js';
 import * as store from './store.js';
+import { workerSeenRecently } from './upkeep.js';
 import { parseLossless } from '../json/lossless.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -53,7 +54,7 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
     if (s === null) throw notFound(id);
     if (TERMINAL.has(s)) return s;
     if (Date.now() >= deadline) {
-      const workers = store.workerSeenRecently(db)
+      const workers = workerSeenRecently(db)
         ? 'check that workers are running for its role (pg-durable worker, or df.schedule_workers)'
         : 'no worker of this role has run in the last 90 seconds: start one (pg-durable worker, or df.schedule_workers)';
       throw new Error(

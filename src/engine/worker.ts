@@ -11,6 +11,7 @@ import { messageOf } from './sql-step.js';
 import { isInterruption, isTransient } from './errors.js';
 import { failed } from './outcome.js';
 import * as store from './store.js';
+import * as upkeep from './upkeep.js';
 
 export interface WorkOptions {
   maxSeconds: number;
@@ -66,9 +67,9 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   }
   session.refreshSettings();
   // Housekeeping no role could do for others: instances of dropped roles, retired rows.
-  housekeeping(session, store.failOrphans);
-  housekeeping(session, store.sweep);
-  housekeeping(session, store.heartbeat);
+  housekeeping(session, upkeep.failOrphans);
+  housekeeping(session, upkeep.sweep);
+  housekeeping(session, upkeep.heartbeat);
   let lastBeat = Date.now();
   const timeoutMs = Number(who.timeout_ms);
   const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
@@ -90,17 +91,17 @@ export function work(session: EngineSession, opts: WorkOptions): number {
     db.boundChars - boundAtStart < CALL_BOUND_CHARS
   ) {
     if (unswept >= SWEEP_EVERY) {
-      housekeeping(session, store.sweep);
+      housekeeping(session, upkeep.sweep);
       unswept = 0;
     }
     if (Date.now() - lastBeat > HEARTBEAT_MS) {
-      housekeeping(session, store.heartbeat);
+      housekeeping(session, upkeep.heartbeat);
       lastBeat = Date.now();
     }
     const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
     if (act === null) {
       if (who.one_snapshot || Date.now() - lastCommit > IDLE_COMMIT_MS) {
-        if (unswept > 0) housekeeping(session, store.sweep);
+        if (unswept > 0) housekeeping(session, upkeep.sweep);
         else db.commit();
         unswept = 0;
         lastCommit = Date.now();
