@@ -90,12 +90,3 @@ export async function tenants(label: string): Promise<Tenants> {
     },
   };
 }
-
-/** Starts `expression` as the tenant and waits for a terminal status; returns status and result text. */
-export async function run(t: Tenant, expression: string, timeoutSeconds = 30): Promise<{ id: string; status: string; result: string | null; error: string | null }> {
-  const id = await t.value<string>(`SELECT df.start(${expression})`);
-  const status = await t.value<string>(`SELECT df.await_instance($1, $2)`, [id, timeoutSeconds]);
-  const c = await t.client();
-  const { rows } = await c.query(`SELECT df.result($1) AS r, df.error($1) AS e`, [id]);
-  return { id, status, result: rows[0].r, error: rows[0].e };
-}

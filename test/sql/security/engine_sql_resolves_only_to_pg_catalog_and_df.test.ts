@@ -5,7 +5,8 @@
 // engine, the API or monitoring used would reach a trap (which raises). Everything must
 // work as if the traps were not there, and the attacker must stay an ordinary role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tenants, type Tenants } from '../../support/tenants.js';
+import { tenants, type Tenants } from '../../support/tenants.js';
+import { runWorkflow } from '../../support/workflow.js';
 
 let t: Tenants;
 
@@ -94,17 +95,17 @@ describe('planted objects in public', () => {
     ];
     for (const v of t.victims) {
       for (const [expr, result] of flows) {
-        const d = await run(v, expr);
+        const d = await runWorkflow(v, expr);
         expect(d.error, expr).toBeNull();
         expect(d.status).toBe('completed');
-        expect(d.result).toBe(result);
+        expect(d.resultText).toBe(result);
       }
     }
   });
 
   it('never reach retries, signals, variables and cancel', async () => {
     const [v] = t.victims;
-    const failing = await run(v, `df.retry('SELECT pg_catalog.int4div(1, 0)', 2, 0.1)`);
+    const failing = await runWorkflow(v, `df.retry('SELECT pg_catalog.int4div(1, 0)', 2, 0.1)`);
     expect(failing.status).toBe('failed');
     expect(failing.error).toContain('division by zero');
 
@@ -123,10 +124,10 @@ describe('planted objects in public', () => {
 
   it('never reach monitoring run by a superuser', async () => {
     const [v] = t.victims;
-    const done = await run(v, `('SELECT 1 AS one' |=> 'one') ~> 'SELECT $one AS again'`);
+    const done = await runWorkflow(v, `('SELECT 1 AS one' |=> 'one') ~> 'SELECT $one AS again'`);
     const m = t.monitor;
     expect((await m.query(`SELECT df.status($1) AS s`, [done.id])).rows[0].s).toBe('completed');
-    expect((await m.query(`SELECT df.result($1) AS r`, [done.id])).rows[0].r).toBe(done.result);
+    expect((await m.query(`SELECT df.result($1) AS r`, [done.id])).rows[0].r).toBe(done.resultText);
     expect((await m.query(`SELECT df.error($1) AS e`, [done.id])).rows[0].e).toBeNull();
     expect((await m.query(`SELECT df.await_instance($1, 5) AS s`, [done.id])).rows[0].s).toBe('completed');
     expect((await m.query(`SELECT df.explain($1) AS e`, [done.id])).rows[0].e).toContain('SQL: SELECT $one AS again');

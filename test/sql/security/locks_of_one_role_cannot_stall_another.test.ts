@@ -4,7 +4,8 @@
 // usage hold every lock they can get; the victims' workflows still complete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { run, tenants, type Tenants } from '../../support/tenants.js';
+import { tenants, type Tenants } from '../../support/tenants.js';
+import { awaitWorkflow, startWorkflow } from '../../support/workflow.js';
 
 let t: Tenants;
 const TABLES = ['instances', 'nodes', 'vars', 'activations', 'signals', 'results', 'branch_results'];
@@ -66,7 +67,7 @@ describe('locks', () => {
       const ids: string[] = [];
       for (const v of t.victims) {
         for (const f of flows) {
-          const d = await run(v, f, 20);
+          const d = await awaitWorkflow(v, await startWorkflow(v, f), 20);
           expect(d.status, `${f}: ${d.error}`).toBe('completed');
           ids.push(d.id);
         }

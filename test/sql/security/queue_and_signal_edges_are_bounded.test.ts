@@ -2,7 +2,8 @@
 // by hand into its own queue cannot make its worker spin, buffered signals are capped per
 // instance, and they end with their instance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tenants, type Tenants } from '../../support/tenants.js';
+import { tenants, type Tenants } from '../../support/tenants.js';
+import { runWorkflow } from '../../support/workflow.js';
 
 let t: Tenants;
 
@@ -23,7 +24,7 @@ describe('queue', () => {
       `INSERT INTO df.activations (instance_id, node_id, slot, leaf, wake_at) VALUES ($1, 999, 'root', true, '-infinity')`,
       [own],
     );
-    const done = await run(a, `'SELECT 1 AS a' ~> 'SELECT 2 AS b'`);
+    const done = await runWorkflow(a, `'SELECT 1 AS a' ~> 'SELECT 2 AS b'`);
     expect(done.status).toBe('completed');
     expect(await a.value(`SELECT count(*)::int FROM df.activations WHERE node_id = 999 AND NOT retired`)).toBe(0);
     expect(await a.value(`SELECT df.error($1)`, [own])).toContain('has no node 999');

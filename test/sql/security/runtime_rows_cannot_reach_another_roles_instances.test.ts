@@ -3,7 +3,8 @@
 // to an instance or activation carries it, so nothing the attacker writes can occupy,
 // confirm, block or join another role's rows; victims' workflows complete exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tenants, type Tenant, type Tenants } from '../../support/tenants.js';
+import { tenants, type Tenant, type Tenants } from '../../support/tenants.js';
+import { runWorkflow } from '../../support/workflow.js';
 
 let t: Tenants;
 
@@ -127,7 +128,7 @@ describe('rows the attacker writes', () => {
 
   it('never shows up in a victim\'s instance', async () => {
     const [v] = t.victims;
-    const done = await run(v, `'SELECT 1 AS one' ~> 'SELECT 2 AS two'`);
+    const done = await runWorkflow(v, `'SELECT 1 AS one' ~> 'SELECT 2 AS two'`);
     const { rows } = await t.monitor.query(`SELECT node_id, status FROM df.instance_nodes($1) ORDER BY node_id`, [done.id]);
     expect(rows).toEqual([{ node_id: 1, status: 'completed' }, { node_id: 2, status: 'completed' }, { node_id: 3, status: 'completed' }]);
   });
