@@ -26,8 +26,7 @@ const whoStmt = stmt(
             OPERATOR(pg_catalog.=) ANY ('{on,true,1}'::pg_catalog.text[]) AS allow_super,
           (SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s
            WHERE s.name OPERATOR(pg_catalog.=) 'statement_timeout') AS timeout_ms,
-          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' AS one_snapshot,
-          pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.=) 'serializable' AS serializable
+          pg_catalog.current_setting('transaction_isolation') AS isolation
    FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER`,
 );
 const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
@@ -48,9 +47,8 @@ interface Who {
   super: boolean;
   allow_super: boolean;
   timeout_ms: string;
-  /** Repeatable read or serializable: a transaction sees one snapshot, so an idle worker must commit to see new work. */
-  one_snapshot: boolean;
-  serializable: boolean;
+  /** The role's isolation level: above read committed a transaction sees one snapshot. */
+  isolation: string;
 }
 
 /** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
@@ -100,7 +98,8 @@ export function work(session: EngineSession, opts: WorkOptions): number {
     }
     const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
     if (act === null) {
-      if (who.one_snapshot || Date.now() - lastCommit > IDLE_COMMIT_MS) {
+      // With one snapshot per transaction, an idle worker must commit to see new work.
+      if (who.isolation !== 'read committed' || Date.now() - lastCommit > IDLE_COMMIT_MS) {
         if (unswept > 0) housekeeping(session, upkeep.sweep);
         else db.commit();
         unswept = 0;
@@ -177,7 +176,7 @@ function runClaimed(session: EngineSession, who: Who, claimed: store.ActivationR
     // The instance is running as soon as its first step starts (a commit once per instance). Not
     // under SERIALIZABLE: that write would make the role's own df.start calls fail to serialize;
     // there the first checkpoint marks it.
-    const markRunning = act.instance_status === 'pending' && !who.serializable;
+    const markRunning = act.instance_status === 'pending' && who.isolation !== 'serializable';
     if (guard || markRunning) {
       const again = store.recordStart(db, owner, act, { countRun: guard !== null, markRunning });
       if (again === null) return false;
