@@ -131,6 +131,8 @@ AS $$
 $$;
 COMMENT ON FUNCTION df.instance_executions(text, integer) IS 'Executions of an instance (pg_durable runs each instance once)';
 
-CREATE FUNCTION df.explain(input text, format text DEFAULT 'text') RETURNS text LANGUAGE plv8 VOLATILE STRICT
+CREATE FUNCTION df._js_explain(input text, format text) RETURNS text[] LANGUAGE plv8 VOLATILE STRICT
 AS $$ return @API@.explain(input, format); $$;
+CREATE FUNCTION df.explain(input text, format text DEFAULT 'text') RETURNS text LANGUAGE sql VOLATILE STRICT
+RETURN df._unwrap(df._js_explain($1, $2));
 COMMENT ON FUNCTION df.explain(text, text) IS 'A tree view of an instance (by id), an envelope, a DSL expression or a statement; format text, full (whole statements) or mermaid';

@@ -38,7 +38,7 @@ AS $$
   WHERE v.object_type NOT IN ('TABLE', 'SEQUENCE') OR to_regclass(v.object_name) IS NOT NULL
   UNION ALL
   SELECT CASE WHEN p.proname IN ('grant_usage', 'revoke_usage', 'metrics') THEN 'administration'
-              WHEN p.proname = 'http' THEN 'http'
+              WHEN p.proname IN ('http', '_js_http') THEN 'http'
               ELSE 'usage' END,
          'ROUTINE', p.oid::regprocedure::text, 'EXECUTE'
   FROM pg_proc p

@@ -4,6 +4,7 @@ import type { EngineSession } from './session.js';
 import * as store from './store.js';
 import { workerSeenRecently } from './upkeep.js';
 import { parseLossless } from '../json/lossless.js';
+import { DfError, SQLSTATE } from './errors.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 /** Signals kept per instance before any wait consumed them; more is an error, not growth without end. */
@@ -31,20 +32,28 @@ export const status = (db: Db, id: string): string | null => statusOf(db, id);
 export const result = (db: Db, id: string): string | null => (db.query(resultStmt, [id])[0]?.r as string | undefined) ?? null;
 export const error = (db: Db, id: string): string | null => (db.query(errorStmt, [id])[0]?.error as string | undefined) ?? null;
 
-export function notFound(id: string): Error {
-  return new Error(`Instance not found or access denied: ${id}`);
+export function notFound(id: string): DfError {
+  return new DfError(
+    SQLSTATE.undefinedObject,
+    `Instance not found or access denied: ${id}`,
+    'df.list_instances() lists the instances you can see; each role sees only its own.',
+  );
 }
 
 /** Polls with a fresh snapshot each time, so it sees what workers commit meanwhile. */
 export function awaitInstance(session: EngineSession, id: string, timeoutSeconds: number): string {
   const { db } = session;
   session.refuseInsideStep('df.await_instance');
-  if (!(timeoutSeconds > 0)) throw new Error(`timeout_seconds must be positive, got ${timeoutSeconds}`);
+  if (!(timeoutSeconds > 0)) {
+    throw new DfError(SQLSTATE.invalidParameterValue, `timeout_seconds must be positive, got ${timeoutSeconds}`);
+  }
   const isolation = db.query(isolationStmt)[0].i as string;
   if (isolation !== 'read committed') {
     // One snapshot for the whole transaction: it would never see the workers' progress.
-    throw new Error(
-      `df.await_instance() cannot see workers' progress in a ${isolation} transaction: call it in a READ COMMITTED transaction (BEGIN ISOLATION LEVEL READ COMMITTED), or poll df.status() from new transactions`,
+    throw new DfError(
+      SQLSTATE.invalidTransactionState,
+      `df.await_instance() cannot see workers' progress in a ${isolation} transaction`,
+      'Call it in a READ COMMITTED transaction (BEGIN ISOLATION LEVEL READ COMMITTED), or poll df.status() from new transactions.',
     );
   }
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -55,10 +64,12 @@ export function awaitInstance(session: EngineSession, id: string, timeoutSeconds
     if (TERMINAL.has(s)) return s;
     if (Date.now() >= deadline) {
       const workers = workerSeenRecently(db)
-        ? 'check that workers are running for its role (pg-durable worker, or df.schedule_workers)'
-        : 'no worker of this role has run in the last 90 seconds: start one (pg-durable worker, or df.schedule_workers)';
-      throw new Error(
-        `timed out after ${timeoutSeconds} s waiting for instance ${id} (status: ${s}); ${workers}, and check that the df.start() call was committed`,
+        ? 'Check that workers are running for its role (pg-durable worker, or df.schedule_workers)'
+        : 'No worker of this role has run in the last 90 seconds: start one (pg-durable worker, or df.schedule_workers)';
+      throw new DfError(
+        SQLSTATE.objectNotInPrerequisiteState,
+        `timed out after ${timeoutSeconds} s waiting for instance ${id} (status: ${s})`,
+        `${workers}, and check that the df.start() call was committed.`,
       );
     }
     db.query(sleepStmt, [Math.min(pause, (deadline - Date.now()) / 1000)]);
@@ -112,8 +123,11 @@ const bufferStmt = stmt(
 );
 
 /** Every activation waiting on `name` receives it; with none waiting it is kept for the first wait. */
-export function signal(db: Db, id: string, name: string, data: string | null): string {
-  if (name === '') throw new Error('signal name must not be empty');
+export function signal(db: Db, id: string | null, name: string | null, data: string | null): string {
+  if (id === null || name === null) {
+    throw new DfError(SQLSTATE.invalidParameterValue, 'df.signal needs an instance id and a signal name');
+  }
+  if (name === '') throw new DfError(SQLSTATE.invalidParameterValue, 'signal name must not be empty');
   const json = data === null ? 'null' : asJson(data);
   const inst = store.lockInstance(db, id);
   if (inst === null) throw notFound(id);
@@ -122,8 +136,10 @@ export function signal(db: Db, id: string, name: string, data: string | null): s
     .query(waitingStmt, [inst.owner, id, name])
     .filter((w) => !('signal' in (JSON.parse(w.memo as string) as object)));
   if (!waiting.length && !db.query(bufferStmt, [inst.owner, id, name, json]).length) {
-    throw new Error(
-      `instance ${id} already keeps ${MAX_BUFFERED_SIGNALS} signals that no wait has consumed: a workflow consumes one per df.wait_for_signal()`,
+    throw new DfError(
+      SQLSTATE.programLimitExceeded,
+      `instance ${id} already keeps ${MAX_BUFFERED_SIGNALS} signals that no wait has consumed`,
+      'A workflow consumes one signal per df.wait_for_signal().',
     );
   }
   for (const w of waiting) {

@@ -31,3 +31,31 @@ export function isInterruption(e: unknown): boolean {
 export function passesThrough(e: unknown): boolean {
   return isTransient(e) || isInterruption(e);
 }
+
+/**
+ * SQLSTATEs the API reports, by what went wrong: PostgreSQL's own codes, so that callers
+ * catch pg_durable's errors by class as they catch the server's.
+ */
+export const SQLSTATE = {
+  featureNotSupported: '0A000',
+  invalidTransactionState: '25000',
+  invalidParameterValue: '22023',
+  insufficientPrivilege: '42501',
+  undefinedObject: '42704',
+  reservedName: '42939',
+  programLimitExceeded: '54000',
+  objectNotInPrerequisiteState: '55000',
+  internalError: 'XX000',
+} as const;
+export type SqlState = (typeof SQLSTATE)[keyof typeof SQLSTATE];
+
+/** An error the API reports as is: its SQLSTATE and, where there is an obvious next step, a HINT. */
+export class DfError extends Error {
+  constructor(
+    readonly sqlstate: SqlState,
+    message: string,
+    readonly hint: string | null = null,
+  ) {
+    super(message);
+  }
+}

@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { InstanceCache } from './instance.js';
 import { nextActivationIds } from './store.js';
 import { Clock } from './clock.js';
+import { DfError, SQLSTATE } from './errors.js';
 import { DEFAULT_MAX_RESULT_BYTES, readAdminSettings, type AdminSettings } from './settings.js';
 
 const ID_BATCH = 32;
@@ -27,7 +28,9 @@ export class EngineSession {
   }
 
   refuseInsideStep(fn: string): void {
-    if (this.inStep) throw new Error(`${fn}() cannot be called inside a workflow: call it before df.start()`);
+    if (this.inStep) {
+      throw new DfError(SQLSTATE.featureNotSupported, `${fn}() cannot be called inside a workflow`, 'Call it before df.start().');
+    }
   }
 
   readonly nextId = (): string => {

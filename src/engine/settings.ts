@@ -3,6 +3,7 @@
 // ALTER ROLE cannot speed up its timers, lift a bound or reach another role. Read once per
 // df.work call or df.start, not per step.
 import { stmt, type Db } from './db.js';
+import { DfError, SQLSTATE } from './errors.js';
 
 const settingsStmt = stmt(
   `SELECT df._admin_setting('pg_durable.fake_now_offset') AS fake_now_offset,
@@ -36,7 +37,11 @@ function number(name: string, raw: string | null, fallback: number, min: number,
   if (raw === null || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new Error(`${name} = '${raw}' is not a number between ${min} and ${max}: fix it with ALTER DATABASE … SET ${name}`);
+    throw new DfError(
+      SQLSTATE.invalidParameterValue,
+      `${name} = '${raw}' is not a number between ${min} and ${max}`,
+      `An administrator fixes it with ALTER DATABASE … SET ${name}.`,
+    );
   }
   return n;
 }
@@ -46,7 +51,11 @@ function seconds(db: Db, raw: string | null): number {
   if (raw === null || raw.trim() === '') return 1;
   const n = /^\s*[0-9.]+\s*$/.test(raw) ? Number(raw) : Number(db.query(intervalStmt, [raw])[0].s);
   if (!Number.isFinite(n) || n < 0) {
-    throw new Error(`pg_durable.loop_min_interval = '${raw}' is not a non-negative number of seconds or an interval`);
+    throw new DfError(
+      SQLSTATE.invalidParameterValue,
+      `pg_durable.loop_min_interval = '${raw}' is not a non-negative number of seconds or an interval`,
+      'An administrator fixes it with ALTER DATABASE … SET pg_durable.loop_min_interval.',
+    );
   }
   return n;
 }

@@ -9,6 +9,7 @@ import { workerSeenRecently } from './upkeep.js';
 import { spawnNode } from './spawn.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
+import { DfError, SQLSTATE } from './errors.js';
 
 const submitterStmt = stmt(
   `SELECT CURRENT_USER::pg_catalog.text AS role, r.rolcanlogin AS login, r.rolsuper AS super,
@@ -44,13 +45,21 @@ const currentDbStmt = stmt(`SELECT pg_catalog.current_database()::pg_catalog.tex
 export function start(session: EngineSession, fut: string | null, label: string | null, database: string | null, mode: string | null): string {
   const { db } = session;
   if (mode !== null && mode !== 'caller' && mode !== 'new') {
-    throw new Error(`invalid transaction_mode '${mode}': use 'caller' (default) or 'new'`);
+    throw new DfError(SQLSTATE.invalidParameterValue, `invalid transaction_mode '${mode}': use 'caller' (default) or 'new'`);
   }
   if (mode === 'new') {
-    throw new Error(`transaction_mode 'new' is not supported by this version of pg_durable: commit the df.start() call in its own transaction instead`);
+    throw new DfError(
+      SQLSTATE.featureNotSupported,
+      `transaction_mode 'new' is not supported by this version of pg_durable`,
+      'Commit the df.start() call in its own transaction instead.',
+    );
   }
   if (database !== null && database !== (db.query(currentDbStmt)[0].d as string)) {
-    throw new Error(`starting a workflow in another database ('${database}') is not supported: connect to that database and call df.start() there`);
+    throw new DfError(
+      SQLSTATE.featureNotSupported,
+      `starting a workflow in another database ('${database}') is not supported`,
+      'Connect to that database and call df.start() there.',
+    );
   }
   const root = workflowFromText(fut); // plain SQL text is a one-step workflow
   const role = checkSubmitter(db);
@@ -83,10 +92,18 @@ export function noWorkerMessage(role: string): string {
 function checkSubmitter(db: Db): string {
   const who = db.query(submitterStmt)[0] as { role: string; login: boolean; super: boolean; allow_super: boolean };
   if (!who.login) {
-    throw new Error(`role ${who.role} cannot start workflows: it has no LOGIN, and every step runs in a session authenticated as the role that started it`);
+    throw new DfError(
+      SQLSTATE.insufficientPrivilege,
+      `role ${who.role} cannot start workflows: it has no LOGIN, and every step runs in a session authenticated as the role that started it`,
+      'Start workflows as a role with LOGIN, or grant LOGIN to this one.',
+    );
   }
   if (who.super && !who.allow_super) {
-    throw new Error(`superuser ${who.role} cannot start workflows: run them as an ordinary role, or set pg_durable.enable_superuser_instances = on`);
+    throw new DfError(
+      SQLSTATE.insufficientPrivilege,
+      `superuser ${who.role} cannot start workflows`,
+      'Run them as an ordinary role, or set pg_durable.enable_superuser_instances = on.',
+    );
   }
   return who.role;
 }

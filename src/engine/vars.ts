@@ -2,6 +2,7 @@
 // unset variable is marked retired, not deleted: users hold no DELETE right on df tables.
 import { stmt } from './db.js';
 import type { EngineSession } from './session.js';
+import { DfError, SQLSTATE } from './errors.js';
 
 const ME = `(SELECT pg_catalog.quote_ident(CURRENT_USER)::pg_catalog.regrole)`;
 const setStmt = stmt(
@@ -24,12 +25,17 @@ const clearStmt = stmt(`UPDATE df.vars v SET retired = true WHERE v.owner OPERAT
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function checkName(name: string): void {
-  if (!NAME.test(name)) throw new Error(`variable name must match ^[A-Za-z_][A-Za-z0-9_]*$, got '${name}'`);
-  if (name.startsWith('sys_')) throw new Error(`variable names starting with sys_ are reserved, got '${name}'`);
+function checkName(name: string | null): asserts name is string {
+  if (name === null) throw new DfError(SQLSTATE.invalidParameterValue, 'variable name must not be NULL');
+  if (!NAME.test(name)) {
+    throw new DfError(SQLSTATE.invalidParameterValue, `variable name must match ^[A-Za-z_][A-Za-z0-9_]*$, got '${name}'`);
+  }
+  if (name.startsWith('sys_')) {
+    throw new DfError(SQLSTATE.reservedName, `variable names starting with sys_ are reserved, got '${name}'`);
+  }
 }
 
-export function setvar(s: EngineSession, name: string, value: string | null): string {
+export function setvar(s: EngineSession, name: string | null, value: string | null): string {
   s.refuseInsideStep('df.setvar');
   checkName(name);
   s.db.query(setStmt, [name, value]);

@@ -8,7 +8,7 @@ import { Checkpoint, Superseded } from './checkpoint.js';
 import { databaseReads } from './reads.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
-import { isInterruption, isTransient } from './errors.js';
+import { DfError, SQLSTATE, isInterruption, isTransient } from './errors.js';
 import { failed } from './outcome.js';
 import * as store from './store.js';
 import * as upkeep from './upkeep.js';
@@ -51,18 +51,58 @@ interface Who {
   isolation: string;
 }
 
-/** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
-export function work(session: EngineSession, opts: WorkOptions): number {
-  const { db } = session;
-  const who = db.query(whoStmt)[0] as unknown as Who;
+/**
+ * What would stop df.work before it runs a step: bad arguments, a session that is not the
+ * role's own, a superuser, a statement_timeout too short for any step. df.work checks it
+ * before it starts, so the refusal reaches the caller as a native error (see plv8/reply.ts).
+ */
+export function checkWorkerSession(session: EngineSession, maxSeconds: number | null, idlePollMs: number | null): null {
+  checkedWorker(session, maxSeconds, idlePollMs);
+  return null;
+}
+
+function checkedWorker(session: EngineSession, maxSeconds: number | null, idlePollMs: number | null): Who {
+  if (maxSeconds === null || !(maxSeconds > 0)) {
+    throw new DfError(SQLSTATE.invalidParameterValue, `max_seconds must be positive, got ${maxSeconds}`);
+  }
+  if (idlePollMs === null || !(idlePollMs >= 1)) {
+    throw new DfError(SQLSTATE.invalidParameterValue, `idle_poll_ms must be at least 1, got ${idlePollMs}`);
+  }
+  const who = session.db.query(whoStmt)[0] as unknown as Who;
   if (who.cur !== who.ses) {
-    throw new Error(
-      `df.work must run in a session authenticated as the role whose workflows it runs (current_user ${who.cur}, session_user ${who.ses}): connect as ${who.cur} instead of using SET ROLE`,
+    throw new DfError(
+      SQLSTATE.insufficientPrivilege,
+      `df.work must run in a session authenticated as the role whose workflows it runs (current_user ${who.cur}, session_user ${who.ses})`,
+      `Connect as ${who.cur} instead of using SET ROLE.`,
     );
   }
   if (who.super && !who.allow_super) {
-    throw new Error('df.work refuses to run as a superuser: set pg_durable.enable_superuser_instances = on to allow it');
+    throw new DfError(
+      SQLSTATE.insufficientPrivilege,
+      'df.work refuses to run as a superuser',
+      'Run workers as the roles that start workflows, or set pg_durable.enable_superuser_instances = on.',
+    );
   }
+  if (budgetMs(who, maxSeconds) <= 0) {
+    throw new DfError(
+      SQLSTATE.invalidParameterValue,
+      `df.work cannot run steps within this session's statement_timeout (${who.timeout_ms} ms)`,
+      "Set a longer statement_timeout for the worker's session or role, or 0.",
+    );
+  }
+  return who;
+}
+
+/** How long the loop may run: statement_timeout covers the whole CALL, so end before it fires. */
+function budgetMs(who: Who, maxSeconds: number): number {
+  const timeoutMs = Number(who.timeout_ms);
+  return Math.min(maxSeconds * 1000, timeoutMs > 0 ? timeoutMs - new InterruptionGuard(timeoutMs).marginMs : Infinity);
+}
+
+/** Runs steps of the current role's instances until time or maxSteps is up; returns the steps run. */
+export function work(session: EngineSession, opts: WorkOptions): number {
+  const { db } = session;
+  const who = checkedWorker(session, opts.maxSeconds, opts.idlePollMs);
   session.refreshSettings();
   // Housekeeping no role could do for others: instances of dropped roles, retired rows.
   housekeeping(session, upkeep.failOrphans);
@@ -71,14 +111,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   let lastBeat = Date.now();
   const timeoutMs = Number(who.timeout_ms);
   const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
-  // statement_timeout covers the whole CALL: end the loop before it fires.
-  const budgetMs = Math.min(opts.maxSeconds * 1000, guard ? timeoutMs - guard.marginMs : Infinity);
-  if (budgetMs <= 0) {
-    throw new Error(
-      `df.work cannot run steps within this session's statement_timeout (${timeoutMs} ms): set a longer one for the worker's session or role, or 0`,
-    );
-  }
-  const deadline = Date.now() + budgetMs;
+  const deadline = Date.now() + budgetMs(who, opts.maxSeconds);
   let steps = 0;
   let unswept = 0;
   let lastCommit = Date.now();

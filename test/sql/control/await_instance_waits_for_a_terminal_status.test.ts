@@ -1,4 +1,5 @@
 // df.await_instance: returns the terminal status, sees progress made while it waits, and fails
+import type pg from 'pg';
 // clearly on an unknown id, a timeout, a non-positive timeout and inside a workflow (spec 4).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../../support/engine.js';
@@ -47,13 +48,14 @@ describe('df.await_instance', () => {
   it('fails on timeout naming the status and telling to check the workers', async () => {
     const id = await startWorkflow(fx, `df.wait_for_signal('never')`);
     const started = Date.now();
-    const err = (await awaitIt(id, 1).catch((e: Error) => e)) as Error;
+    const err = (await awaitIt(id, 1).catch((e: Error) => e)) as pg.DatabaseError;
     expect(err).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(err.message).toMatch(/pending|running/);
-    expect(err.message).toMatch(/status/);
-    expect(err.message).toMatch(/workers/);
-    expect(err.message).toContain(id);
+    expect(err.message).toBe(`timed out after 1 s waiting for instance ${id} (status: running)`);
+    expect(err.code).toBe('55000');
+    expect(err.hint).toBe(
+      'Check that workers are running for its role (pg-durable worker, or df.schedule_workers), and check that the df.start() call was committed.',
+    );
     await fx.value('SELECT df.cancel($1)', [id]);
   });
 
@@ -61,7 +63,10 @@ describe('df.await_instance', () => {
     await fx.stopWorkers();
     try {
       const id = await startWorkflow(fx, `'SELECT 1'`);
-      await expect(awaitIt(id, 1)).rejects.toThrow(/status: pending.*workers/s);
+      await expect(awaitIt(id, 1)).rejects.toMatchObject({
+        message: expect.stringMatching(/\(status: pending\)$/),
+        hint: expect.stringMatching(/workers/),
+      });
     } finally {
       await fx.startWorkers(1);
     }

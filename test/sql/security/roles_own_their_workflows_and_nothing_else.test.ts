@@ -62,9 +62,11 @@ describe('access control', () => {
 
   it('refuses superuser submitters unless pg_durable.enable_superuser_instances is on', async () => {
     const admin = await fx.scratch.admin();
-    await expect(admin.query(`SELECT df.start('SELECT 1')`)).rejects.toThrow(
-      'superuser postgres cannot start workflows: run them as an ordinary role, or set pg_durable.enable_superuser_instances = on',
-    );
+    await expect(admin.query(`SELECT df.start('SELECT 1')`)).rejects.toMatchObject({
+      message: 'superuser postgres cannot start workflows',
+      code: '42501',
+      hint: 'Run them as an ordinary role, or set pg_durable.enable_superuser_instances = on.',
+    });
   });
 
   it('refuses a role without LOGIN', async () => {

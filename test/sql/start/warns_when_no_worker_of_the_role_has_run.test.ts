@@ -19,9 +19,13 @@ describe('without a worker of the role', () => {
       `no worker of role ${fx.role} has run in the last 90 seconds: nothing of this workflow runs until one does ` +
         `(an administrator: SELECT df.schedule_workers('${fx.role}'); or from outside: pg-durable worker --url …)`,
     );
-    await expect(fx.value(`SELECT df.await_instance($1, 1)`, [id])).rejects.toThrow(
-      'no worker of this role has run in the last 90 seconds: start one',
-    );
+    await expect(fx.value(`SELECT df.await_instance($1, 1)`, [id])).rejects.toMatchObject({
+      message: `timed out after 1 s waiting for instance ${id} (status: pending)`,
+      code: '55000',
+      hint:
+        'No worker of this role has run in the last 90 seconds: start one (pg-durable worker, or df.schedule_workers), ' +
+        'and check that the df.start() call was committed.',
+    });
   });
 
   it('is quiet once a worker of the role has run', async () => {
