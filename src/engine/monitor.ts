@@ -5,7 +5,10 @@ import { stmt, type Db } from './db.js';
 import { loadNodes } from './store.js';
 import type { FlatNode } from '../graph/flatten.js';
 import { flatten } from '../graph/flatten.js';
-import { workflowFromText } from '../graph/builders.js';
+import { readWorkflow } from '../graph/builders.js';
+import { quote } from '../graph/envelope.js';
+import { DfError, SQLSTATE } from './errors.js';
+import { notFound } from './control.js';
 import { inferStatuses, type PhysicalStatus } from '../explain/status.js';
 import { renderExplain, renderMermaid } from '../explain/render.js';
 import type { InstanceStatus, NodeDisplayStatus } from '../explain/labels.js';
@@ -72,7 +75,7 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
   const trimmed = input.trim();
   if (/^[0-9a-f]{8}$/.test(trimmed)) {
     const inst = instanceHeader(db, trimmed);
-    if (inst === null) throw new Error(`Instance not found or access denied: ${trimmed}`);
+    if (inst === null) throw notFound(trimmed);
     const { flat, statuses } = liveNodes(db, inst);
     const display = new Map<number, NodeDisplayStatus>();
     for (const [id, s] of inferStatuses(flat, statuses)) display.set(id, s.inferred_status);
@@ -87,8 +90,25 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
   if (/^\{/.test(trimmed)) envelopeText = trimmed;
   else if (DSL.test(trimmed)) envelopeText = envelopeFromDsl(trimmed, sessionStringSettings(db, trimmed));
   else if (STATEMENT.test(trimmed)) envelopeText = trimmed;
-  else throw new Error(`Cannot explain input: ${trimmed.slice(0, 60)}`);
-  const flat = flatten(workflowFromText(envelopeText));
+  else throw cannotExplain(`got ${quote(trimmed)}`);
+  const read = readWorkflow(envelopeText, 'explain');
+  if (read.failure !== undefined) {
+    // As the reference does, a graph df.start would refuse is explained by saying why
+    // (`Invalid durable function graph: <where>: <message>`), not raised.
+    const graph = read.failure.graphText('explain');
+    if (graph !== null) return graph;
+    throw cannotExplain(read.failure.envelopeText());
+  }
+  const flat = flatten(read.envelope);
   if (format === 'mermaid') return renderMermaid(flat);
   return renderExplain(flat, { fullQueries: format === 'full' });
+}
+
+/** The reference's words for input that is none of the four kinds, then what was wrong. */
+function cannotExplain(detail: string): DfError {
+  return new DfError(
+    SQLSTATE.invalidParameterValue,
+    `Cannot explain input: not a valid Durofut JSON, instance ID, SQL statement, or DSL expression (${detail}).`,
+    'DSL expressions use df.*() functions and operators like ~>, |=>, &, |.',
+  );
 }

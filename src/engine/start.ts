@@ -45,7 +45,7 @@ const currentDbStmt = stmt(`SELECT pg_catalog.current_database()::pg_catalog.tex
 export function start(session: EngineSession, fut: string | null, label: string | null, database: string | null, mode: string | null): string {
   const { db } = session;
   if (mode !== null && mode !== 'caller' && mode !== 'new') {
-    throw new DfError(SQLSTATE.invalidParameterValue, `invalid transaction_mode '${mode}': use 'caller' (default) or 'new'`);
+    throw new DfError(SQLSTATE.invalidParameterValue, `invalid transaction_mode "${mode}" for df.start(): expected 'caller' or 'new'`);
   }
   if (mode === 'new') {
     throw new DfError(
@@ -61,7 +61,7 @@ export function start(session: EngineSession, fut: string | null, label: string 
       'Connect to that database and call df.start() there.',
     );
   }
-  const root = workflowFromText(fut); // plain SQL text is a one-step workflow
+  const root = workflowFromText(fut, 'start'); // plain SQL text is a one-step workflow
   const role = checkSubmitter(db);
   const nodes = flatten(root);
   let row: { id: string; owner: string } | undefined;
@@ -94,15 +94,16 @@ function checkSubmitter(db: Db): string {
   if (!who.login) {
     throw new DfError(
       SQLSTATE.insufficientPrivilege,
-      `role ${who.role} cannot start workflows: it has no LOGIN, and every step runs in a session authenticated as the role that started it`,
+      `current_user "${who.role}" does not have LOGIN privilege. Every step runs in a session authenticated as the role that started it.`,
       'Start workflows as a role with LOGIN, or grant LOGIN to this one.',
     );
   }
   if (who.super && !who.allow_super) {
     throw new DfError(
       SQLSTATE.insufficientPrivilege,
-      `superuser ${who.role} cannot start workflows`,
-      'Run them as an ordinary role, or set pg_durable.enable_superuser_instances = on.',
+      `pg_durable: superuser instances are disabled. current_user "${who.role}" is a superuser, but ` +
+        'pg_durable.enable_superuser_instances is off. Set pg_durable.enable_superuser_instances = on to allow this.',
+      'Start workflows as an ordinary role instead.',
     );
   }
   return who.role;

@@ -4,13 +4,16 @@
 // prefix `@>` loop(body); PostgreSQL parses them all left-associative at one precedence.
 
 import {
-  checkLimits, GraphError, isPartialIf, measure, quote, resultNameProblem, toJson, type Envelope,
+  countNodes, GraphError, isPartialIf, MAX_NODES, NODE_COUNT_MESSAGE, quote, resultNameMessage, toJson, type Envelope,
 } from './envelope.js';
 import {
   MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT, validateCron, writeBreakQuery, writeIfRowsQuery,
   writeScheduleQuery, writeSignalQuery,
 } from './queries.js';
-import { parseEnvelope, readRetryPolicy } from './validate.js';
+import type { ReadContext } from './read-failure.js';
+import { readRetryPolicy } from './retry.js';
+import { parseEnvelope, readEnvelope, type ReadResult } from './validate.js';
+import { DfError, SQLSTATE } from '../engine/errors.js';
 
 // What df.setvar/df.unsetvar/df.clearvars/df.signal ('OK') and df.await_instance (a terminal
 // status) return. None of them is a valid SQL statement, so seeing one as a step means the
@@ -28,7 +31,7 @@ export function seq(first: string, second: string): string {
 
 /** Names the root of `fut`; a second name replaces the first. */
 export function as(fut: string, name: string): string {
-  checkResultName(name);
+  checkResultName('df.as', name);
   return finish({ ...workflowFromText(fut), result_name: name });
 }
 
@@ -58,14 +61,14 @@ export function partialIf(condition: string, thenBranch: string): string {
 
 /** `partial !> else`. */
 export function completeIf(partial: string, elseBranch: string): string {
-  const env = looksLikeEnvelope(partial) ? parseEnvelope(partial, { allowPartialIfRoot: true }) : undefined;
-  if (env === undefined || !isPartialIf(env)) throw new GraphError('left side of !> must be a ?> expression');
+  const env = looksLikeEnvelope(partial) ? parseEnvelope(partial, { context: 'builder', allowPartialIfRoot: true }) : undefined;
+  if (env === undefined || !isPartialIf(env)) throw new GraphError('Invalid if-then-else: left side of !> must be a ?> expression');
   return finish({ ...env, right_node: workflowFromText(elseBranch) });
 }
 
 /** IF whose condition is "the named result has at least one row"; it has no condition node. */
 export function ifRows(resultName: string, thenBranch: string, elseBranch: string): string {
-  checkResultName(resultName);
+  checkResultName('df.if_rows', resultName);
   return finish({
     node_type: 'IF', left_node: workflowFromText(thenBranch), right_node: workflowFromText(elseBranch),
     query: writeIfRowsQuery({ if_rows: resultName }),
@@ -91,7 +94,7 @@ export function sleep(seconds: number | string): string {
   const whole = typeof seconds === 'number' ? Number.isInteger(seconds) : /^\s*-?[0-9]+\s*$/.test(seconds);
   if (!whole) throw new GraphError(`df.sleep seconds must be a whole number, got ${given}`);
   const n = Number(seconds);
-  if (n < 0) throw new GraphError(`df.sleep seconds must not be negative, got ${given}`);
+  if (n < 0) throw new GraphError(`Sleep duration must be non-negative, got ${given}`);
   if (n > MAX_WAIT_SECONDS) {
     throw new GraphError(`df.sleep seconds must be at most ${MAX_WAIT_TEXT}, got ${given}: sleep in a df.loop to wait longer`);
   }
@@ -104,10 +107,11 @@ export function waitForSchedule(cron: string): string {
 }
 
 export function waitForSignal(name: string | null, timeoutSeconds: number | null = null): string {
-  if (name === null || name.trim() === '') throw new GraphError('df.wait_for_signal: signal name must not be empty');
+  if (name === null || name.trim() === '') throw new GraphError('Signal name cannot be empty');
   if (name.length > MAX_SIGNAL_NAME_LENGTH) {
     throw new GraphError(`df.wait_for_signal: signal name must be at most ${MAX_SIGNAL_NAME_LENGTH} characters, got ${quote(name)}`);
   }
+  if (timeoutSeconds !== null && timeoutSeconds <= 0) throw new GraphError(`Timeout must be positive, got ${timeoutSeconds}`);
   if (timeoutSeconds !== null && !(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= MAX_WAIT_SECONDS)) {
     throw new GraphError(
       `df.wait_for_signal: timeout_seconds must be a whole number from 1 to ${MAX_WAIT_TEXT}, or NULL to wait forever, got ${timeoutSeconds}`,
@@ -125,17 +129,22 @@ export function retry(fut: string, maxAttempts: number, delaySeconds = 1, backof
 }
 
 export function http(): string {
-  throw new GraphError('df.http is not available yet in this version');
+  throw new DfError(SQLSTATE.featureNotSupported, 'df.http() is disabled: HTTP steps are not available in this version of pg_durable');
 }
 
 /**
  * Auto-wrap: envelope text is parsed strictly (a broken envelope errors), anything else is SQL.
- * Also df.start's first call with its argument, which SQL may pass as NULL (df.start is not
- * STRICT): an unfinished `?>` and a missing workflow are rejected here.
+ * Also df.start's first call with its argument (`context` 'start'), which SQL may pass as NULL
+ * (df.start is not STRICT): an unfinished `?>` and a missing workflow are rejected here.
  */
-export function workflowFromText(arg: string | null | undefined): Envelope {
+export function workflowFromText(arg: string | null | undefined, context: 'builder' | 'start' = 'builder'): Envelope {
   if (arg === null || arg === undefined) throw new GraphError('df.start() needs a workflow: got NULL');
-  return looksLikeEnvelope(arg) ? parseEnvelope(arg) : sqlNode(arg);
+  return looksLikeEnvelope(arg) ? parseEnvelope(arg, { context }) : sqlNode(arg, context);
+}
+
+/** workflowFromText for a reader that words failures itself (df.explain); SQL text is one step. */
+export function readWorkflow(text: string, context: ReadContext): ReadResult {
+  return looksLikeEnvelope(text) ? readEnvelope(text, { context }) : { envelope: sqlNode(text, 'builder') };
 }
 
 // SQL never starts with `{`, so such text mentioning node_type can only be a (maybe broken)
@@ -144,24 +153,31 @@ function looksLikeEnvelope(text: string): boolean {
   return /^\s*\{/.test(text) && text.includes('"node_type"');
 }
 
-function sqlNode(query: string): Envelope {
+function sqlNode(query: string, context: 'builder' | 'start'): Envelope {
+  // df.start words what is wrong with its argument itself as the reference does.
+  const prefix = context === 'start' ? 'Invalid durable function: ' : '';
   if (HELPER_RESULTS.has(query)) {
     throw new GraphError(
-      `df.setvar(), df.unsetvar(), df.clearvars(), df.signal() and df.await_instance() cannot be called inside a ` +
+      `${prefix}df.setvar(), df.unsetvar(), df.clearvars(), df.signal() and df.await_instance() cannot be called inside a ` +
         `workflow ('${query}' is what one of them returned): they run at once, so call them before df.start()`,
     );
   }
-  if (query.trim() === '') throw new GraphError('a SQL step must not be empty');
+  if (query.trim() === '') throw new GraphError(`${prefix}a SQL step must not be empty`);
   return { node_type: 'SQL', query };
 }
 
-function checkResultName(name: string): void {
-  const problem = resultNameProblem(name);
-  if (problem !== null) throw new GraphError(`result name ${quote(name)} ${problem}`);
+/** `df.as: result name '1x' is not a valid identifier — …`, as the reference words it. */
+function checkResultName(builder: string, name: string): void {
+  const problem = resultNameMessage(name);
+  if (problem !== null) throw new GraphError(`${builder}: ${problem}`);
 }
 
-/** Composing may push a graph past the limits even when every operand was within them. */
+/**
+ * Composing may push a graph past the node limit even when every operand was within it. The
+ * depth is not bounded here: the builders only build JSON; df.start refuses a graph nested
+ * too deep, and df.explain says so.
+ */
 function finish(env: Envelope): string {
-  checkLimits(measure(env));
+  if (countNodes(env) > MAX_NODES) throw new GraphError(NODE_COUNT_MESSAGE);
   return toJson(env);
 }

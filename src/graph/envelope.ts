@@ -31,9 +31,25 @@ export interface Envelope {
 // String(error) less a leading 'Error: ', so the message reads like PostgreSQL's own.
 export class GraphError extends Error {}
 
-/** Longest root-to-leaf path, counted in nodes (a lone SQL node has depth 1). */
+/**
+ * How far below its root a node may sit, counted as the reference counts it: the root is at
+ * depth 0, so a step wrapped in 256 THENs (or loops, ifs …) is at depth 256 and is accepted,
+ * and one wrapped 257 times is not. df.start and df.explain enforce it; the builders only
+ * build JSON and do not.
+ */
 export const MAX_DEPTH = 256;
 export const MAX_NODES = 10000;
+
+// The reference's wordings (scripts match on them): the graph messages follow
+// `Invalid durable function graph: <where>: ` (see validate.ts).
+export const DEPTH_MESSAGE =
+  `Graph exceeds maximum nesting depth of ${MAX_DEPTH}. Simplify the workflow or break it into multiple instances.`;
+export const NODE_COUNT_MESSAGE =
+  `Workflow exceeds maximum node count of ${MAX_NODES}. Simplify the workflow or break it into multiple instances.`;
+
+export function unknownNodeTypeMessage(nodeType: string): string {
+  return `Unknown node_type ${quote(nodeType, "'")}. Valid types: ${NODE_TYPES.join(', ')}`;
+}
 
 const RESULT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The PostgreSQL identifier limit (NAMEDATALEN − 1), since result names read like identifiers. */
@@ -54,23 +70,56 @@ export function quote(text: string, mark: '"' | "'" | '' = '"'): string {
   return shown === text ? quoted : `${quoted}… (${text.length} characters)`;
 }
 
-/** What is wrong with a result name, as a phrase for an error message, or null if nothing. */
-export function resultNameProblem(name: string): string | null {
-  if (name.length > MAX_RESULT_NAME_LENGTH) return `must be at most ${MAX_RESULT_NAME_LENGTH} characters long`;
-  return RESULT_NAME_PATTERN.test(name) ? null : 'is not a valid identifier';
+/** What is wrong with a result name, in the reference's words where it has them, or null. */
+export function resultNameMessage(name: string): string | null {
+  if (name === '') return 'result name cannot be empty';
+  if (name.length > MAX_RESULT_NAME_LENGTH) {
+    return `result name ${quote(name, "'")} must be at most ${MAX_RESULT_NAME_LENGTH} characters long`;
+  }
+  if (RESULT_NAME_PATTERN.test(name)) return null;
+  return `result name ${quote(name, "'")} is not a valid identifier — must match [a-zA-Z_][a-zA-Z0-9_]*`;
 }
 
 export const INCOMPLETE_IF_MESSAGE = 'incomplete ?> expression: add !> else-branch';
 
-// A replacer array fixes the key order of every object JSON.stringify writes (envelopes and
-// retry policies alike) and drops absent keys, so identical DSL yields byte-identical JSON.
-const CANONICAL_KEYS = [
-  'node_type', 'left_node', 'right_node', 'condition_node', 'extra_nodes', 'query', 'result_name', 'retry',
-  'max_attempts', 'delay_seconds', 'backoff', 'max_delay_seconds',
-];
+const RETRY_KEYS = ['max_attempts', 'delay_seconds', 'backoff', 'max_delay_seconds'];
+const CHILD_KEYS = ['left_node', 'right_node', 'condition_node'] as const;
 
-export function toJson(env: Envelope): string {
-  return JSON.stringify(env, CANONICAL_KEYS);
+/**
+ * Canonical JSON: keys in a fixed order (node_type, left_node, right_node, condition_node,
+ * extra_nodes, query, result_name, retry), absent keys left out, so identical DSL yields
+ * byte-identical JSON. Written iteratively: the builders do not bound the depth, and
+ * JSON.stringify recurses (a few thousand levels exhaust its stack).
+ */
+export function toJson(root: Envelope): string {
+  const out: string[] = [];
+  // Text to write and nodes still to expand; the last pushed is written first.
+  const todo: Array<Envelope | string> = [root];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    const parts: Array<Envelope | string> = [`{"node_type":${JSON.stringify(item.node_type)}`];
+    for (const key of CHILD_KEYS) {
+      const child = item[key];
+      if (child !== undefined && child !== null) parts.push(`,"${key}":`, child);
+    }
+    if (item.extra_nodes !== undefined && item.extra_nodes !== null) {
+      parts.push(',"extra_nodes":[');
+      item.extra_nodes.forEach((child, i) => {
+        if (i > 0) parts.push(',');
+        parts.push(child);
+      });
+      parts.push(']');
+    }
+    if (item.query !== undefined) parts.push(`,"query":${JSON.stringify(item.query)}`);
+    if (item.result_name !== undefined) parts.push(`,"result_name":${JSON.stringify(item.result_name)}`);
+    if (item.retry !== undefined) parts.push(`,"retry":${JSON.stringify(item.retry, RETRY_KEYS)}`);
+    parts.push('}');
+    for (let i = parts.length - 1; i >= 0; i -= 1) todo.push(parts[i] as Envelope | string);
+  }
+  return out.join('');
 }
 
 /** A `cond ?> then` awaiting its `!> else`: an IF with a condition but no else-branch. */
@@ -88,30 +137,13 @@ function childrenOf(env: Envelope): Envelope[] {
   return children;
 }
 
-export interface GraphSize {
-  depth: number;
-  count: number;
-}
-
-/** Iterative, so any tree that fits in memory can be measured. */
-export function measure(root: Envelope): GraphSize {
-  let depth = 0;
+/** Iterative, so any tree that fits in memory can be counted. */
+export function countNodes(root: Envelope): number {
   let count = 0;
-  const stack: Array<[Envelope, number]> = [[root, 1]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [env, level] = top;
+  const stack: Envelope[] = [root];
+  for (let env = stack.pop(); env !== undefined; env = stack.pop()) {
     count += 1;
-    if (level > depth) depth = level;
-    for (const child of childrenOf(env)) stack.push([child, level + 1]);
+    for (const child of childrenOf(env)) stack.push(child);
   }
-  return { depth, count };
-}
-
-export function checkLimits(size: GraphSize): void {
-  if (size.depth > MAX_DEPTH) {
-    throw new GraphError(`workflow nesting depth ${size.depth} exceeds the limit of ${MAX_DEPTH}`);
-  }
-  if (size.count > MAX_NODES) {
-    throw new GraphError(`workflow has ${size.count} nodes, more than the limit of ${MAX_NODES}`);
-  }
+  return count;
 }

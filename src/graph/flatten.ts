@@ -2,7 +2,7 @@
 // order (left, right, condition, extras), so the root is node 1. Both directions are
 // iterative: a 10,000-node graph costs one pass each way.
 
-import { GraphError, measure, type Envelope, type NodeType, type RetryPolicy } from './envelope.js';
+import { countNodes, GraphError, type Envelope, type NodeType, type RetryPolicy } from './envelope.js';
 
 export interface FlatNode {
   id: number;
@@ -82,7 +82,7 @@ export function unflatten(nodes: readonly FlatNode[]): Envelope {
   // detached nodes.
   const rootId = roots[0] as number;
   const root = byId.get(rootId) as Envelope;
-  if (referenced.has(rootId) || measure(root).count !== nodes.length) {
+  if (referenced.has(rootId) || countNodes(root) !== nodes.length) {
     throw new GraphError('nodes do not form a single tree (a cycle or a detached node)');
   }
   return root;

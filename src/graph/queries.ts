@@ -4,7 +4,7 @@
 // canonical text the readers accept.
 
 import { parseCron } from '../cron/parse.js';
-import { GraphError, quote, resultNameProblem } from './envelope.js';
+import { GraphError, quote, resultNameMessage } from './envelope.js';
 import { describeJson, isPlainObject, jsonNestingDepth, parseJson } from './json-text.js';
 
 export interface ScheduleQuery { cron_expr: string }
@@ -99,16 +99,16 @@ export function readIfRowsQuery(query: string): IfRowsQuery {
   let config: unknown;
   try {
     config = JSON.parse(query);
-  } catch {
-    throw new GraphError('query in IF must be valid JSON config');
+  } catch (e) {
+    throw new GraphError(`query in IF must be valid JSON config: ${(e as Error).message}`);
   }
   if (isPlainObject(config) && 'condition_node' in config) {
-    throw new GraphError('condition_node in IF must be a first-class Durofut field');
+    throw new GraphError('condition_node in IF must be a first-class Durofut field, not embedded in query');
   }
   const name = readConfig('IF', query, ['if_rows']).if_rows;
   if (typeof name !== 'string') throw fieldError('IF', 'if_rows', 'a result name', name);
-  const problem = resultNameProblem(name);
-  if (problem !== null) throw new GraphError(`invalid IF query: if_rows ${quote(name)} ${problem}`);
+  const problem = resultNameMessage(name);
+  if (problem !== null) throw new GraphError(`invalid IF query: if_rows: ${problem}`);
   return { if_rows: name };
 }
 
@@ -119,11 +119,12 @@ export const writeSignalQuery = (q: SignalQuery): string =>
 export const writeBreakQuery = (q: BreakQuery): string => JSON.stringify({ break_value: q.break_value });
 export const writeIfRowsQuery = (q: IfRowsQuery): string => JSON.stringify({ if_rows: q.if_rows });
 
+/** Capitalised as the reference words it: `Invalid cron expression '<expr>': <why>`. */
 export function validateCron(expr: string): void {
   try {
     parseCron(expr);
   } catch (e) {
-    throw new GraphError((e as Error).message);
+    throw new GraphError((e as Error).message.replace(/^invalid cron expression /, 'Invalid cron expression '));
   }
 }
 

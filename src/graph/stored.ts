@@ -27,10 +27,10 @@ export function checkStoredGraph(instanceId: string, nodes: readonly FlatNode[])
     }
     if (node.parent !== null) {
       const d = (depth.get(node.parent) ?? fail(node.id, `parent ${node.parent} comes after it`)) + 1;
-      if (d > MAX_DEPTH) fail(node.id, `nested deeper than ${MAX_DEPTH}`);
+      if (d > MAX_DEPTH) fail(node.id, `nested more than ${MAX_DEPTH} levels below the root`);
       depth.set(node.id, d);
     } else {
-      depth.set(node.id, 1);
+      depth.set(node.id, 0); // as df.start counts: the root is at depth 0
     }
   });
 }

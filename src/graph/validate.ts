@@ -1,28 +1,41 @@
 // Parsing and full validation of envelope text from untrusted callers. The walk is iterative
 // and the JSON nesting is bounded before JSON.parse runs, so hostile input (100,000 nested
-// arrays, huge graphs) ends in a clear GraphError, never a stack overflow.
+// arrays, huge graphs) ends in a clear GraphError, never a stack overflow. Nodes are checked
+// in preorder, each before its children, like the reference's df.start; a failure names the
+// node (read-failure.ts says how each reader words it).
 
 import {
-  checkLimits, GraphError, INCOMPLETE_IF_MESSAGE, MAX_DEPTH, NODE_TYPES, quote, resultNameProblem,
-  type Envelope, type NodeType, type RetryPolicy,
+  DEPTH_MESSAGE, GraphError, INCOMPLETE_IF_MESSAGE, MAX_DEPTH, MAX_NODES, NODE_COUNT_MESSAGE, NODE_TYPES, quote,
+  resultNameMessage, unknownNodeTypeMessage, type Envelope, type NodeType,
 } from './envelope.js';
-import { isPlainObject, jsonNestingDepth, parseJson } from './json-text.js';
+import { findNodeBelow } from './deep-node.js';
+import { isPlainObject, jsonNestingDepth } from './json-text.js';
 import {
   describeValue, readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
 } from './queries.js';
+import { ReadFailure, ROOT, type ReadContext } from './read-failure.js';
+import { readRetryPolicy } from './retry.js';
 
 export interface ParseOptions {
+  /** Who reads (default df.start): it decides the depth limit and the wording of failures. */
+  context?: ReadContext;
   /** Builders accept `cond ?> then` as the left operand of `!>`; df.start never does. */
   allowPartialIfRoot?: boolean;
 }
 
-// Each envelope level costs at most an object plus the extra_nodes array, and the deepest
-// leaf may carry a retry object: anything nested deeper cannot be a valid envelope.
-const MAX_JSON_NESTING = 2 * MAX_DEPTH;
+export type ReadResult = { envelope: Envelope; failure?: undefined } | { envelope?: undefined; failure: ReadFailure };
+
+// The deepest JSON nesting a valid envelope can have: an object per node on the longest path,
+// an extra_nodes array between each node and the one below it, and a retry object at the
+// bottom. A graph within the depth limit has at most MAX_DEPTH + 1 nodes on a path; a graph a
+// builder may compose, at most MAX_NODES.
+const maxJsonNesting = (nodesOnPath: number): number => 2 * nodesOnPath;
 
 type ChildKey = 'left_node' | 'right_node' | 'condition_node' | 'extra_nodes';
 const CHILD_KEYS: readonly ChildKey[] = ['left_node', 'right_node', 'condition_node', 'extra_nodes'];
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set([...CHILD_KEYS, 'node_type', 'query', 'result_name', 'retry']);
+/** How a path names the child a node holds (`root.left`), as the reference writes it. */
+const SEGMENTS = { left_node: 'left', right_node: 'right', condition_node: 'condition_node' } as const;
 
 type Presence = 'required' | 'optional' | 'forbidden';
 type Shape = Record<ChildKey | 'query', Presence>;
@@ -51,178 +64,188 @@ const QUERY_READERS: Partial<Record<NodeType, (query: string) => unknown>> = {
 
 interface Frame {
   raw: unknown;
+  /** Levels below the root: the root is at depth 0. */
   depth: number;
   parent: Frame | null;
-  /** How the parent reaches this node, for error paths: `left_node`, `extra_nodes[2]`. */
+  /** How the parent reaches this node: `left`, `extra_nodes[2]` (`root` for the root). */
   step: string;
   attach(env: Envelope): void;
 }
 
+/** The envelope `text` holds; throws a GraphError worded for `options.context`. */
 export function parseEnvelope(text: string, options: ParseOptions = {}): Envelope {
-  const nesting = jsonNestingDepth(text);
-  if (nesting > MAX_JSON_NESTING) {
-    throw new GraphError(
-      `workflow nesting depth exceeds the limit of ${MAX_DEPTH} (the JSON is nested ${nesting} levels deep)`,
-    );
-  }
-  return buildTree(parseJson(text, 'workflow envelope'), options);
+  const result = readEnvelope(text, options);
+  if (result.failure !== undefined) throw new GraphError(result.failure.text(options.context ?? 'start'));
+  return result.envelope;
 }
 
-function buildTree(parsed: unknown, options: ParseOptions): Envelope {
-  let root: Envelope | undefined;
-  let count = 0;
-  let depth = 0;
-  const stack: Frame[] = [{ raw: parsed, depth: 1, parent: null, step: '', attach: (env) => { root = env; } }];
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    count += 1;
-    if (frame.depth > depth) depth = frame.depth;
-    const env = readNode(frame, options);
-    frame.attach(env);
-    pushChildren(frame, env, stack);
-  }
-  checkLimits({ depth, count });
-  return root as Envelope;
-}
-
-/** Validates one node's own fields; its children are validated when their frames are popped. */
-function readNode(frame: Frame, options: ParseOptions): Envelope {
-  const raw = frame.raw;
-  if (!isPlainObject(raw)) {
-    throw failAt(frame, `a workflow node must be a JSON object with node_type, got ${describeValue(raw)}`);
-  }
-  for (const key of Object.keys(raw)) {
-    if (!ENVELOPE_KEYS.has(key)) throw failAt(frame, `unknown key ${quote(key, "'")} in workflow node`);
-  }
-  const nodeType = raw.node_type;
-  if (typeof nodeType !== 'string') throw failAt(frame, `node_type must be a string, got ${describeValue(nodeType)}`);
-  if (!(NODE_TYPES as readonly string[]).includes(nodeType)) throw failAt(frame, `Unknown node_type ${quote(nodeType, "'")}`);
-  const type = nodeType as NodeType;
-  const env: Envelope = { node_type: type };
-  const shape = SHAPES[type];
-
-  for (const key of CHILD_KEYS) {
-    const present = isPresent(raw[key]);
-    if (shape[key] === 'required' && !present) throw failAt(frame, `${type} node requires ${key}`);
-    if (shape[key] === 'forbidden' && present) throw failAt(frame, `${type} node must not have ${key}`);
-  }
-
-  const query = raw.query ?? undefined;
-  if (query !== undefined) {
-    if (shape.query === 'forbidden') throw failAt(frame, `${type} node must not have a query`);
-    if (typeof query !== 'string') throw failAt(frame, `query of ${type} node must be a string, got ${describeValue(query)}`);
-    env.query = query;
-  } else if (shape.query === 'required') {
-    throw failAt(frame, `${type} node requires a query`);
-  }
-  if (type === 'SQL' && (query as string).trim() === '') throw failAt(frame, 'SQL node has an empty query');
-  const reader = QUERY_READERS[type];
-  if (reader) attempt(frame, () => reader(query as string));
-  if (type === 'IF') checkIf(frame, raw, options);
-
-  const name = raw.result_name ?? undefined;
-  if (name !== undefined) {
-    if (typeof name !== 'string') throw failAt(frame, `result_name must be a string, got ${describeValue(name)}`);
-    const problem = resultNameProblem(name);
-    if (problem !== null) throw failAt(frame, `result_name ${quote(name)} ${problem}`);
-    env.result_name = name;
-  }
-  const retry = raw.retry ?? undefined;
-  if (retry !== undefined) env.retry = attempt(frame, () => readRetryPolicy(retry));
-  return env;
-}
-
-function checkIf(frame: Frame, raw: Record<string, unknown>, options: ParseOptions): void {
-  const hasCondition = isPresent(raw.condition_node);
-  const hasQuery = isPresent(raw.query);
-  if (hasCondition && hasQuery) throw failAt(frame, 'IF node has both condition_node and a query');
-  if (!hasCondition && !hasQuery) {
-    throw failAt(frame, 'IF node requires condition_node (or an if_rows query)');
-  }
-  if (!hasCondition) attempt(frame, () => readIfRowsQuery(raw.query as string));
-  if (!isPresent(raw.right_node)) {
-    const partialAllowed = hasCondition && frame.parent === null && options.allowPartialIfRoot === true;
-    if (!partialAllowed) throw failAt(frame, hasCondition ? INCOMPLETE_IF_MESSAGE : 'IF node requires right_node');
+/** The envelope `text` holds, or why it holds none (for callers that word it themselves). */
+export function readEnvelope(text: string, options: ParseOptions = {}): ReadResult {
+  try {
+    return { envelope: new Reader(options).read(text) };
+  } catch (e) {
+    if (e instanceof ReadFailure) return { failure: e };
+    throw e;
   }
 }
 
-function pushChildren(frame: Frame, env: Envelope, stack: Frame[]): void {
-  const raw = frame.raw as Record<string, unknown>;
-  const depth = frame.depth + 1;
-  // Pushed in reverse so that they are validated (and errors reported) in canonical order.
-  const extras = raw.extra_nodes;
-  if (isPresent(extras)) {
-    if (!Array.isArray(extras)) throw failAt(frame, `extra_nodes must be an array, got ${describeValue(extras)}`);
-    const branches: Envelope[] = new Array<Envelope>(extras.length);
-    env.extra_nodes = branches;
-    for (let i = extras.length - 1; i >= 0; i -= 1) {
-      if (!isPlainObject(extras[i])) throw failAt(frame, 'extra_nodes entries must be Durofut JSON objects');
-      stack.push({ raw: extras[i], depth, parent: frame, step: `extra_nodes[${i}]`, attach: (c) => { branches[i] = c; } });
+class Reader {
+  /** Null for the builders: only df.start runs a graph, and df.explain shows what it would run. */
+  private readonly maxDepth: number | null;
+  private readonly allowPartialIfRoot: boolean;
+
+  constructor(options: ParseOptions) {
+    this.maxDepth = (options.context ?? 'start') === 'builder' ? null : MAX_DEPTH;
+    this.allowPartialIfRoot = options.allowPartialIfRoot === true;
+  }
+
+  read(text: string): Envelope {
+    const nesting = jsonNestingDepth(text);
+    const limit = maxJsonNesting(this.maxDepth === null ? MAX_NODES : this.maxDepth + 1);
+    if (nesting > limit) {
+      const tooDeep = this.maxDepth === null ? null : findNodeBelow(text, this.maxDepth);
+      if (tooDeep !== null) throw new ReadFailure('graph', tooDeep, DEPTH_MESSAGE);
+      throw new ReadFailure('syntax', ROOT, `the JSON is nested ${nesting} levels deep, deeper than any workflow within the limits (${limit})`);
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new ReadFailure('syntax', ROOT, (e as Error).message);
+    }
+    return this.walk(parsed);
   }
-  for (const key of ['condition_node', 'right_node', 'left_node'] as const) {
-    if (isPresent(raw[key])) {
-      stack.push({ raw: raw[key], depth, parent: frame, step: key, attach: (c) => { env[key] = c; } });
+
+  private walk(parsed: unknown): Envelope {
+    let root: Envelope | undefined;
+    let discovered = 1;
+    const stack: Frame[] = [{ raw: parsed, depth: 0, parent: null, step: ROOT, attach: (env) => { root = env; } }];
+    for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+      if (this.maxDepth !== null && frame.depth > this.maxDepth) throw failAt(frame, DEPTH_MESSAGE);
+      const env = this.readNode(frame);
+      frame.attach(env);
+      discovered = pushChildren(frame, env, stack, discovered);
+    }
+    return root as Envelope;
+  }
+
+  /** Validates one node's own fields; its children are validated when their frames are popped. */
+  private readNode(frame: Frame): Envelope {
+    const raw = frame.raw;
+    if (!isPlainObject(raw)) {
+      throw failAt(frame, `a workflow node must be a JSON object with node_type, got ${describeValue(raw)}`, 'shape');
+    }
+    const nodeType = raw.node_type;
+    if (typeof nodeType !== 'string') throw failAt(frame, `node_type must be a string, got ${describeValue(nodeType)}`, 'shape');
+    if (!(NODE_TYPES as readonly string[]).includes(nodeType)) throw failAt(frame, unknownNodeTypeMessage(nodeType), 'type');
+    const type = nodeType as NodeType;
+    checkFieldTypes(frame, raw, type);
+    for (const key of Object.keys(raw)) {
+      if (!ENVELOPE_KEYS.has(key)) throw failAt(frame, `unknown key ${quote(key, "'")} in workflow node`);
+    }
+    const env: Envelope = { node_type: type };
+    const shape = SHAPES[type];
+
+    for (const key of CHILD_KEYS) {
+      const present = isPresent(raw[key]);
+      if (shape[key] === 'required' && !present) throw failAt(frame, `${type} node requires ${key}`);
+      if (shape[key] === 'forbidden' && present) {
+        // The reference's wording for these two; left_node and right_node have none there.
+        const message = key === 'condition_node' || key === 'extra_nodes' ? `${key} is not valid for ${type} nodes` : `${type} node must not have ${key}`;
+        throw failAt(frame, message);
+      }
+    }
+
+    const query = raw.query ?? undefined;
+    if (query !== undefined) {
+      if (shape.query === 'forbidden') throw failAt(frame, `${type} node must not have a query`);
+      env.query = query as string;
+    } else if (shape.query === 'required') {
+      throw failAt(frame, `${type} node requires a query`);
+    }
+    if (type === 'SQL' && (query as string).trim() === '') throw failAt(frame, 'SQL node has an empty query');
+    const reader = QUERY_READERS[type];
+    if (reader) attempt(frame, () => reader(query as string));
+    if (type === 'IF') this.checkIf(frame, raw);
+
+    const name = raw.result_name ?? undefined;
+    if (name !== undefined) {
+      const problem = resultNameMessage(name as string);
+      if (problem !== null) throw failAt(frame, problem);
+      env.result_name = name as string;
+    }
+    const retry = raw.retry ?? undefined;
+    if (retry !== undefined) env.retry = attempt(frame, () => readRetryPolicy(retry));
+    return env;
+  }
+
+  private checkIf(frame: Frame, raw: Record<string, unknown>): void {
+    const hasCondition = isPresent(raw.condition_node);
+    const hasQuery = isPresent(raw.query);
+    if (hasCondition && hasQuery) throw failAt(frame, 'IF node has both condition_node and a query');
+    if (!hasCondition && !hasQuery) {
+      throw failAt(frame, 'IF node requires condition_node (or an if_rows query)');
+    }
+    if (!hasCondition) attempt(frame, () => readIfRowsQuery(raw.query as string));
+    if (!isPresent(raw.right_node)) {
+      const partialAllowed = hasCondition && frame.parent === null && this.allowPartialIfRoot;
+      if (!partialAllowed) throw failAt(frame, hasCondition ? INCOMPLETE_IF_MESSAGE : 'IF node requires right_node');
     }
   }
 }
 
 /**
- * Retry bounds. The wait before attempt n + 1 is min(delay_seconds × backoff^(n − 1),
- * max_delay_seconds), and these bounds keep it a finite number from 0 to one year for every
- * attempt number, so the next attempt time is always a valid date:
- * - max_attempts ≤ 1,000 is plenty for transient failures and bounds the work one step causes;
- * - backoff ≥ 1 and max_delay_seconds ≥ delay_seconds: no wait is shorter than the first;
- *   a backoff above 10 reaches the cap within a few attempts, so it only hides mistakes;
- * - max_delay_seconds ≤ one year caps a power that overflows to Infinity (a positive delay
- *   times Infinity is Infinity, which the cap turns into max_delay_seconds);
- * - a delay below 0.1 s, 0 included (retry at once), is allowed for at most 10 attempts: a step
- *   that keeps failing cannot keep a worker busy with back-to-back attempts, and 0 × backoff^9
- *   cannot overflow into 0 × Infinity = NaN.
+ * Fields of the wrong JSON type: what the reference fails to deserialize, in its words where
+ * it has them. A child that is not an object is the parent's fault, as there.
  */
-const RETRY_LIMITS = {
-  maxAttempts: 1000,
-  maxBackoff: 10,
-  maxDelaySeconds: 31_536_000,
-  shortDelaySeconds: 0.1,
-  maxAttemptsWithShortDelay: 10,
-} as const;
-const ONE_YEAR = `${RETRY_LIMITS.maxDelaySeconds} (1 year)`;
-
-export function readRetryPolicy(raw: unknown): RetryPolicy {
-  if (!isPlainObject(raw)) throw new GraphError(`retry must be an object, got ${describeValue(raw)}`);
-  const allowed = ['max_attempts', 'delay_seconds', 'backoff', 'max_delay_seconds'];
-  for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) throw new GraphError(`unknown key ${quote(key, "'")} in retry`);
+function checkFieldTypes(frame: Frame, raw: Record<string, unknown>, type: NodeType): void {
+  const malformed = (message: string): ReadFailure => failAt(frame, message, 'shape', type);
+  for (const key of ['left_node', 'right_node'] as const) {
+    if (raw[key] != null && !isPlainObject(raw[key])) throw malformed('Durofut children must be JSON objects');
   }
-  const { max_attempts: attempts, delay_seconds: delay, backoff, max_delay_seconds: maxDelay } = raw;
-  if (!(typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= RETRY_LIMITS.maxAttempts)) {
-    throw new GraphError(`retry max_attempts must be a whole number from 1 to ${RETRY_LIMITS.maxAttempts}, got ${describeValue(attempts)}`);
+  if (raw.condition_node != null && !isPlainObject(raw.condition_node)) throw malformed('condition_node must be a Durofut JSON object');
+  const extras = raw.extra_nodes;
+  if (extras != null) {
+    if (!Array.isArray(extras)) throw malformed(`extra_nodes must be an array, got ${describeValue(extras)}`);
+    if (!extras.every(isPlainObject)) throw malformed('extra_nodes entries must be Durofut JSON objects');
   }
-  const delaySeconds = numberIn('delay_seconds', delay, 0, RETRY_LIMITS.maxDelaySeconds, ONE_YEAR);
-  const policy: RetryPolicy = {
-    max_attempts: attempts,
-    delay_seconds: delaySeconds,
-    backoff: numberIn('backoff', backoff, 1, RETRY_LIMITS.maxBackoff, String(RETRY_LIMITS.maxBackoff)),
-    max_delay_seconds: numberIn(
-      'max_delay_seconds', maxDelay, delaySeconds, RETRY_LIMITS.maxDelaySeconds, ONE_YEAR, `delay_seconds (${delaySeconds})`,
-    ),
-  };
-  if (delaySeconds < RETRY_LIMITS.shortDelaySeconds && attempts > RETRY_LIMITS.maxAttemptsWithShortDelay) {
-    throw new GraphError(
-      `retry delay_seconds ${delaySeconds} is too short for max_attempts ${attempts}: a delay below ` +
-        `${RETRY_LIMITS.shortDelaySeconds} s is allowed for at most ${RETRY_LIMITS.maxAttemptsWithShortDelay} attempts, ` +
-        'so that a failing step cannot keep a worker busy; use a longer delay or fewer attempts',
-    );
+  if (raw.query != null && typeof raw.query !== 'string') {
+    throw malformed(`query of ${type} node must be a string, got ${describeValue(raw.query)}`);
   }
-  return policy;
+  if (raw.result_name != null && typeof raw.result_name !== 'string') {
+    throw malformed(`result_name must be a string, got ${describeValue(raw.result_name)}`);
+  }
 }
 
-/** A finite number from `min` to `max`; the texts say how each bound reads in the message. */
-function numberIn(field: string, value: unknown, min: number, max: number, maxText: string, minText = String(min)): number {
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new GraphError(`retry ${field} must be a number from ${minText} to ${maxText}, got ${describeValue(value)}`);
+/**
+ * Pushes the node's children, counting each as it is found (as the reference counts, so that
+ * the 10,001st node is the one named), and returns the new count.
+ */
+function pushChildren(frame: Frame, env: Envelope, stack: Frame[], discovered: number): number {
+  const raw = frame.raw as Record<string, unknown>;
+  const depth = frame.depth + 1;
+  const children: Frame[] = [];
+  const add = (child: Frame): void => {
+    if (discovered + children.length + 1 > MAX_NODES) throw failAt(child, NODE_COUNT_MESSAGE);
+    children.push(child);
+  };
+  for (const key of ['left_node', 'right_node', 'condition_node'] as const) {
+    if (isPresent(raw[key])) {
+      add({ raw: raw[key], depth, parent: frame, step: SEGMENTS[key], attach: (c) => { env[key] = c; } });
+    }
   }
-  return value;
+  const extras = raw.extra_nodes;
+  if (isPresent(extras)) {
+    const entries = extras as unknown[];
+    const branches: Envelope[] = new Array<Envelope>(entries.length);
+    env.extra_nodes = branches;
+    entries.forEach((entry, i) => {
+      add({ raw: entry, depth, parent: frame, step: `extra_nodes[${i}]`, attach: (c) => { branches[i] = c; } });
+    });
+  }
+  // Pushed in reverse so that they are validated (and errors reported) in canonical order.
+  for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i] as Frame);
+  return discovered + children.length;
 }
 
 /** JSON null counts as absent, and so does an empty extra_nodes array. */
@@ -230,7 +253,7 @@ function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 }
 
-/** Runs a field reader and re-throws its GraphError with the node's location. */
+/** Runs a field reader and re-throws its GraphError as a failure of the node. */
 function attempt<T>(frame: Frame, read: () => T): T {
   try {
     return read();
@@ -240,8 +263,8 @@ function attempt<T>(frame: Frame, read: () => T): T {
   }
 }
 
-function failAt(frame: Frame, message: string): GraphError {
+function failAt(frame: Frame, message: string, kind: 'shape' | 'type' | 'graph' = 'graph', nodeType: string | null = null): ReadFailure {
   const steps: string[] = [];
-  for (let f: Frame | null = frame; f !== null && f.parent !== null; f = f.parent) steps.push(f.step);
-  return new GraphError(steps.length === 0 ? message : `${message} (at ${steps.reverse().join('.')})`);
+  for (let f: Frame | null = frame; f !== null; f = f.parent) steps.push(f.step);
+  return new ReadFailure(kind, steps.reverse().join('.'), message, nodeType);
 }

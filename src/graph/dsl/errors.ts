@@ -2,14 +2,16 @@
 // (anything that could run or read something); an invalid expression is one PostgreSQL would
 // reject too (a bad literal, a wrong argument type), so it needs no advice about the subset.
 
+import { DfError, SQLSTATE } from '../../engine/errors.js';
+
 const SUBSET = 'df.explain only reads literals, df.* builders and the workflow operators (it never runs them)';
 
 export function refusal(reason: string): Error {
-  return new Error(`Cannot explain input: ${reason}; ${SUBSET}`);
+  return new DfError(SQLSTATE.invalidParameterValue, `Cannot explain input: ${reason}; ${SUBSET}`);
 }
 
 export function invalid(reason: string): Error {
-  return new Error(`Cannot explain input: ${reason}`);
+  return new DfError(SQLSTATE.invalidParameterValue, `Cannot explain input: ${reason}`);
 }
 
 /** `position N` counted in characters from 1, as PostgreSQL's error positions are. */

@@ -50,7 +50,11 @@ describe('df.explain', () => {
   });
 
   it('refuses input it cannot explain, and runs no second statement hidden in DSL text', async () => {
-    await expect(fx.user.query(`SELECT df.explain('hello world')`)).rejects.toThrow('Cannot explain input: hello world');
+    await expect(fx.user.query(`SELECT df.explain('hello world')`)).rejects.toMatchObject({
+      message: 'Cannot explain input: not a valid Durofut JSON, instance ID, SQL statement, or DSL expression (got "hello world").',
+      code: '22023',
+      hint: 'DSL expressions use df.*() functions and operators like ~>, |=>, &, |.',
+    });
     await fx.user.query('CREATE TABLE victim (x int)');
     await expect(
       fx.user.query(`SELECT df.explain($1)`, [`'SELECT 1' ~> 'SELECT 2'); DROP TABLE victim; SELECT ('x'`]),

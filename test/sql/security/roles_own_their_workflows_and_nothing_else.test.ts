@@ -63,9 +63,9 @@ describe('access control', () => {
   it('refuses superuser submitters unless pg_durable.enable_superuser_instances is on', async () => {
     const admin = await fx.scratch.admin();
     await expect(admin.query(`SELECT df.start('SELECT 1')`)).rejects.toMatchObject({
-      message: 'superuser postgres cannot start workflows',
+      message: 'pg_durable: superuser instances are disabled. current_user "postgres" is a superuser, but pg_durable.enable_superuser_instances is off. Set pg_durable.enable_superuser_instances = on to allow this.',
       code: '42501',
-      hint: 'Run them as an ordinary role, or set pg_durable.enable_superuser_instances = on.',
+      hint: 'Start workflows as an ordinary role instead.',
     });
   });
 
@@ -74,9 +74,9 @@ describe('access control', () => {
     await admin.query(`SELECT df.grant_usage($1)`, [nologin]);
     await admin.query('BEGIN');
     await admin.query(`SET LOCAL ROLE "${nologin}"`);
-    await expect(admin.query(`SELECT df.start('SELECT 1')`)).rejects.toThrow(
-      `role ${nologin} cannot start workflows: it has no LOGIN`,
-    );
+    await expect(admin.query(`SELECT df.start('SELECT 1')`)).rejects.toMatchObject({
+      message: `current_user "${nologin}" does not have LOGIN privilege. Every step runs in a session authenticated as the role that started it.`,
+    });
     await admin.query('ROLLBACK');
   });
 

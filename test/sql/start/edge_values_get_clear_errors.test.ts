@@ -41,10 +41,11 @@ describe('the SQL builders', () => {
     ['df.sleep(9007199254740991)', `df.sleep seconds must be at most ${HUNDRED_YEARS}, got 9007199254740991: sleep in a df.loop to wait longer`],
     ['df.sleep(9223372036854775807)', `df.sleep seconds must be at most ${HUNDRED_YEARS}, got 9223372036854775807`],
     ['df.sleep(3155760001)', `df.sleep seconds must be at most ${HUNDRED_YEARS}, got 3155760001`],
-    ['df.sleep(-1)', 'df.sleep seconds must not be negative, got -1'],
-    ["df.wait_for_signal('go', 0)", `df.wait_for_signal: timeout_seconds must be a whole number from 1 to ${HUNDRED_YEARS}, or NULL to wait forever, got 0`],
+    ['df.sleep(-1)', 'Sleep duration must be non-negative, got -1'],
+    ["df.wait_for_signal('go', 0)", 'Timeout must be positive, got 0'],
+    ["df.wait_for_signal('', 5)", 'Signal name cannot be empty'],
     ["df.wait_for_signal(repeat('s', 256))", 'df.wait_for_signal: signal name must be at most 255 characters'],
-    ["df.wait_for_schedule('0 0 30 2 *')", "invalid cron expression '0 0 30 2 *': the schedule never matches any date (February has no day 30)"],
+    ["df.wait_for_schedule('0 0 30 2 *')", "Invalid cron expression '0 0 30 2 *': the schedule never matches any date (February has no day 30)"],
     ["df.wait_for_schedule(repeat('*', 1001))", 'characters long, more than the limit of 1000'],
     ["'SELECT 1' |=> repeat('n', 64)", 'must be at most 63 characters long'],
     ["df.retry('SELECT 1', 1001)", 'retry max_attempts must be a whole number from 1 to 1000, got number 1001'],
@@ -94,9 +95,13 @@ describe('envelopes given to df.start', () => {
     await rejects('SELECT df.start($1)', message, [envelope]);
   });
 
-  it('rejects a bad node deep in the tree, naming where it is', async () => {
+  it('rejects a bad node deep in the tree, naming where it is as the reference does', async () => {
     const envelope = env({ node_type: 'THEN', left_node: sql, right_node: { node_type: 'SLEEP', query: '9007199254740991' } });
-    await rejects('SELECT df.start($1)', 'got "9007199254740991" (at right_node)', [envelope]);
+    const before = await instances();
+    await expect(fx.user.query('SELECT df.start($1)', [envelope])).rejects.toMatchObject({
+      message: `Invalid durable function graph: root.right: SLEEP query must be a whole number of seconds from 0 to ${HUNDRED_YEARS}, got "9007199254740991"`,
+    });
+    expect(await instances()).toBe(before);
   });
 });
 

@@ -24,11 +24,15 @@ function balanced(from: number, to: number): Env {
   return { node_type: 'THEN', left_node: balanced(from, mid), right_node: balanced(mid + 1, to) };
 }
 
-function chain(depth: number): Env {
+/** A step wrapped in `wraps` THEN nodes: it sits `wraps` levels below the root. */
+function chain(wraps: number): Env {
   let env: Env = { node_type: 'SQL', query: 'SELECT 1' };
-  for (let i = 1; i < depth; i++) env = { node_type: 'THEN', left_node: env, right_node: { node_type: 'SQL', query: 'SELECT 1' } };
+  for (let i = 0; i < wraps; i++) env = { node_type: 'THEN', left_node: env, right_node: { node_type: 'SQL', query: 'SELECT 1' } };
   return env;
 }
+
+const VALID_TYPES = 'SQL, THEN, IF, JOIN, LOOP, BREAK, RACE, SLEEP, WAIT_SCHEDULE, HTTP, SIGNAL';
+const LIMIT_ADVICE = 'Simplify the workflow or break it into multiple instances.';
 
 async function instances(): Promise<number> {
   return fx.value<number>('SELECT count(*)::int FROM df.instances');
@@ -36,32 +40,39 @@ async function instances(): Promise<number> {
 
 describe('df.start with bad input', () => {
   it.each([
-    ['an unknown node type', '{"node_type":"X","query":"SELECT 1"}', "Unknown node_type 'X'"],
-    ['a malformed envelope', '{"node_type":"SQL", "query": ', 'invalid workflow envelope'],
-    ['a THEN without children', '{"node_type":"THEN"}', 'THEN node requires left_node'],
-    ['a bad result name', '{"node_type":"SQL","query":"SELECT 1","result_name":"1; DROP"}', 'result_name "1; DROP" is not a valid identifier'],
-    ['an unfinished ?> expression', null, 'incomplete ?> expression: add !> else-branch'],
+    ['an unknown node type', '{"node_type":"X","query":"SELECT 1"}', `Invalid durable function: Unknown node_type 'X'. Valid types: ${VALID_TYPES}`],
+    ['a THEN without children', '{"node_type":"THEN"}', 'Invalid durable function graph: root: THEN node requires left_node'],
+    ['a bad result name', '{"node_type":"SQL","query":"SELECT 1","result_name":"1; DROP"}',
+      "Invalid durable function graph: root: result name '1; DROP' is not a valid identifier — must match [a-zA-Z_][a-zA-Z0-9_]*"],
+    ['an unfinished ?> expression', null, 'Invalid durable function graph: root: incomplete ?> expression: add !> else-branch'],
   ])('rejects %s with a clear error and creates nothing', async (_, envelope, message) => {
     const before = await instances();
     const sql = envelope === null ? `SELECT df.start('SELECT true' ?> 'SELECT 1')` : `SELECT df.start($1)`;
-    await expect(fx.user.query(sql, envelope === null ? [] : [envelope])).rejects.toThrow(message);
+    await expect(fx.user.query(sql, envelope === null ? [] : [envelope])).rejects.toMatchObject({ message });
     expect(await instances()).toBe(before);
   });
 
-  it('rejects more than 10,000 nodes and more than 256 levels, naming the limit', async () => {
-    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(balanced(1, 5001))])).rejects.toThrow(
-      'workflow has 10001 nodes, more than the limit of 10000',
+  it('rejects a malformed envelope with what JSON.parse says', async () => {
+    await expect(fx.user.query(`SELECT df.start($1)`, ['{"node_type":"SQL", "query": '])).rejects.toThrow(
+      /^Invalid durable function: Malformed Durofut JSON: \S/,
     );
-    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(chain(257))])).rejects.toThrow(
-      'exceeds the limit of 256',
-    );
+  });
+
+  it('rejects more than 10,000 nodes and a node more than 256 levels below the root, naming where', async () => {
+    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(balanced(1, 5001))])).rejects.toMatchObject({
+      // The 10,001st node found, nodes being found parent by parent in preorder (as the reference finds them).
+      message: `Invalid durable function graph: root${'.right'.repeat(12)}: Workflow exceeds maximum node count of 10000. ${LIMIT_ADVICE}`,
+    });
+    await expect(fx.user.query('SELECT df.start($1)', [JSON.stringify(chain(257))])).rejects.toMatchObject({
+      message: `Invalid durable function graph: root${'.left'.repeat(257)}: Graph exceeds maximum nesting depth of 256. ${LIMIT_ADVICE}`,
+    });
     expect(await instances()).toBe(0);
   });
 
   it('rejects an unknown transaction mode and another database', async () => {
-    await expect(fx.user.query(`SELECT df.start('SELECT 1', NULL, NULL, 'sometimes')`)).rejects.toThrow(
-      "invalid transaction_mode 'sometimes'",
-    );
+    await expect(fx.user.query(`SELECT df.start('SELECT 1', NULL, NULL, 'sometimes')`)).rejects.toMatchObject({
+      message: `invalid transaction_mode "sometimes" for df.start(): expected 'caller' or 'new'`,
+    });
     await expect(fx.user.query(`SELECT df.start('SELECT 1', NULL, 'elsewhere')`)).rejects.toThrow(
       "starting a workflow in another database ('elsewhere') is not supported",
     );
@@ -102,7 +113,7 @@ describe('df.start with a graph at the limits', () => {
     expect(await fx.value('SELECT count(*)::int FROM df.branch_results')).toBe(0);
   });
 
-  it('runs a 256-level chain', async () => {
+  it('runs a step wrapped in 256 THENs, the deepest graph it accepts', async () => {
     const done = await awaitWorkflow(fx, await fx.value<string>('SELECT df.start($1)', [JSON.stringify(chain(256))]), 60);
     expect(done.status).toBe('completed');
   });

@@ -3,7 +3,11 @@ import {
   as, completeIf, http, ifRows, join, loop, partialIf, retry, seq, sleep, sql, waitForSchedule, waitForSignal,
   workflowFromText,
 } from '../../../src/graph/builders.js';
-import { GraphError } from '../../../src/graph/envelope.js';
+import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
+import { DfError, SQLSTATE } from '../../../src/engine/errors.js';
+
+const VALID_TYPES = NODE_TYPES.join(', ');
+const NOT_AN_IDENTIFIER = 'is not a valid identifier — must match [a-zA-Z_][a-zA-Z0-9_]*';
 
 describe('auto-wrap', () => {
   it('turns a JSON object without node_type into a SQL step', () => {
@@ -13,11 +17,15 @@ describe('auto-wrap', () => {
   });
 
   it('refuses to wrap a broken envelope as SQL', () => {
-    expect(() => seq('{"node_type":"SQL","query":"x"', 'B')).toThrow(/^invalid workflow envelope: /);
+    expect(() => seq('{"node_type":"SQL","query":"x"', 'B')).toThrow(
+      /^Invalid Durofut JSON: failed to deserialize workflow step: Malformed Durofut JSON: \S/,
+    );
   });
 
   it('refuses an envelope with an unknown node type', () => {
-    expect(() => seq('{"node_type":"FOO"}', 'B')).toThrow("Unknown node_type 'FOO'");
+    expect(() => seq('{"node_type":"FOO"}', 'B')).toThrow(
+      new GraphError(`Invalid Durofut JSON: failed to deserialize workflow step: Unknown node_type 'FOO'. Valid types: ${VALID_TYPES}`),
+    );
   });
 
   it('rejects an empty SQL step', () => {
@@ -43,35 +51,43 @@ describe('helper return values are not steps', () => {
 });
 
 describe('names', () => {
-  it.each(['1abc', 'a-b', '', 'a b', 'naïve'])('as rejects the name %j', (name) => {
-    expect(() => as('A', name)).toThrow(`result name ${JSON.stringify(name)} is not a valid identifier`);
+  it.each(['1abc', 'a-b', 'a b', 'naïve'])('as rejects the name %j in the reference\'s words', (name) => {
+    expect(() => as('A', name)).toThrow(new GraphError(`df.as: result name '${name}' ${NOT_AN_IDENTIFIER}`));
+  });
+
+  it('as rejects an empty name', () => {
+    expect(() => as('A', '')).toThrow(new GraphError('df.as: result name cannot be empty'));
   });
 
   it('ifRows rejects a bad result name', () => {
-    expect(() => ifRows('$x', 'A', 'B')).toThrow('result name "$x" is not a valid identifier');
+    expect(() => ifRows('$x', 'A', 'B')).toThrow(new GraphError(`df.if_rows: result name '$x' ${NOT_AN_IDENTIFIER}`));
   });
 });
 
 describe('the ?> and !> pair', () => {
   it('!> needs a ?> expression on its left', () => {
-    expect(() => completeIf(seq('A', 'B'), 'C')).toThrow('left side of !> must be a ?> expression');
-    expect(() => completeIf('SELECT 1', 'C')).toThrow('left side of !> must be a ?> expression');
+    const message = 'Invalid if-then-else: left side of !> must be a ?> expression';
+    expect(() => completeIf(seq('A', 'B'), 'C')).toThrow(new GraphError(message));
+    expect(() => completeIf('SELECT 1', 'C')).toThrow(new GraphError(message));
   });
 
   it('a complete IF cannot be completed again', () => {
-    expect(() => completeIf(completeIf(partialIf('C', 'A'), 'B'), 'D')).toThrow('left side of !> must be a ?> expression');
+    expect(() => completeIf(completeIf(partialIf('C', 'A'), 'B'), 'D')).toThrow(
+      new GraphError('Invalid if-then-else: left side of !> must be a ?> expression'),
+    );
   });
 
   it('an unfinished ?> cannot be used as a step', () => {
-    expect(() => seq(partialIf('C', 'A'), 'B')).toThrow('incomplete ?> expression: add !> else-branch');
-    expect(() => as(partialIf('C', 'A'), 'n')).toThrow('incomplete ?> expression: add !> else-branch');
+    const message = 'Invalid durable function graph: root: incomplete ?> expression: add !> else-branch';
+    expect(() => seq(partialIf('C', 'A'), 'B')).toThrow(new GraphError(message));
+    expect(() => as(partialIf('C', 'A'), 'n')).toThrow(new GraphError(message));
   });
 });
 
 describe('numeric and text arguments', () => {
   it('sleep rejects negative seconds', () => {
-    expect(() => sleep(-1)).toThrow('df.sleep seconds must not be negative, got -1');
-    expect(() => sleep('-5')).toThrow('df.sleep seconds must not be negative, got -5');
+    expect(() => sleep(-1)).toThrow(new GraphError('Sleep duration must be non-negative, got -1'));
+    expect(() => sleep('-5')).toThrow(new GraphError('Sleep duration must be non-negative, got -5'));
   });
 
   it('sleep rejects fractions and non-numbers', () => {
@@ -81,19 +97,17 @@ describe('numeric and text arguments', () => {
   });
 
   it('waitForSchedule rejects an invalid cron expression when the workflow is built', () => {
-    expect(() => waitForSchedule('61 * * * *')).toThrow(/^invalid cron expression '61 \* \* \* \*'/);
+    expect(() => waitForSchedule('61 * * * *')).toThrow(/^Invalid cron expression '61 \* \* \* \*': \S/);
   });
 
   it('waitForSignal rejects an empty or missing name', () => {
-    expect(() => waitForSignal('')).toThrow('df.wait_for_signal: signal name must not be empty');
-    expect(() => waitForSignal(null)).toThrow('df.wait_for_signal: signal name must not be empty');
+    expect(() => waitForSignal('')).toThrow(new GraphError('Signal name cannot be empty'));
+    expect(() => waitForSignal(null)).toThrow(new GraphError('Signal name cannot be empty'));
   });
 
   it('waitForSignal rejects a timeout of zero or less', () => {
-    expect(() => waitForSignal('s', 0)).toThrow(
-      'df.wait_for_signal: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or NULL to wait forever, got 0',
-    );
-    expect(() => waitForSignal('s', -3)).toThrow('got -3');
+    expect(() => waitForSignal('s', 0)).toThrow(new GraphError('Timeout must be positive, got 0'));
+    expect(() => waitForSignal('s', -3)).toThrow(new GraphError('Timeout must be positive, got -3'));
   });
 
   it('retry rejects impossible policies', () => {
@@ -106,15 +120,26 @@ describe('numeric and text arguments', () => {
   });
 
   it('http is not available yet', () => {
-    expect(() => http()).toThrow('df.http is not available yet in this version');
+    const disabled = (): unknown => {
+      try {
+        return http();
+      } catch (e) {
+        return e;
+      }
+    };
+    expect(disabled()).toBeInstanceOf(DfError);
+    expect(disabled()).toMatchObject({
+      sqlstate: SQLSTATE.featureNotSupported,
+      message: 'df.http() is disabled: HTTP steps are not available in this version of pg_durable',
+    });
   });
 });
 
 describe('limits apply to what the builders compose', () => {
-  it('a sequence nested 257 deep is rejected when it is built', () => {
+  it('the depth is not theirs to bound: a sequence nested 300 levels builds (df.start refuses it)', () => {
     let chain = sql('SELECT 0');
-    for (let i = 1; i < 256; i += 1) chain = seq(chain, 'SELECT 1');
-    expect(() => seq(chain, 'SELECT 2')).toThrow('workflow nesting depth 257 exceeds the limit of 256');
+    for (let i = 0; i < 300; i += 1) chain = seq(chain, 'SELECT 1');
+    expect(JSON.parse(chain).node_type).toBe('THEN');
   });
 
   it('a graph of exactly 10,000 nodes builds and one more node is rejected', () => {
@@ -124,7 +149,9 @@ describe('limits apply to what the builders compose', () => {
     };
     const atLimit = join(wide(4998), wide(4999)); // 1 + 4,999 + 5,000 nodes
     expect(atLimit.startsWith('{"node_type":"JOIN"')).toBe(true);
-    expect(() => loop(atLimit)).toThrow('workflow has 10001 nodes, more than the limit of 10000');
+    expect(() => loop(atLimit)).toThrow(
+      new GraphError('Workflow exceeds maximum node count of 10000. Simplify the workflow or break it into multiple instances.'),
+    );
   });
 });
 
@@ -135,6 +162,16 @@ describe('workflowFromText, as df.start reads its argument', () => {
   });
 
   it('rejects an unfinished ?> expression', () => {
-    expect(() => workflowFromText(partialIf('C', 'A'))).toThrow('incomplete ?> expression: add !> else-branch');
+    expect(() => workflowFromText(partialIf('C', 'A'), 'start')).toThrow(
+      new GraphError('Invalid durable function graph: root: incomplete ?> expression: add !> else-branch'),
+    );
+  });
+
+  it('words what is wrong with the argument itself as df.start\'s, and helper values too', () => {
+    expect(() => workflowFromText('{"node_type":"FOO"}', 'start')).toThrow(
+      new GraphError(`Invalid durable function: Unknown node_type 'FOO'. Valid types: ${VALID_TYPES}`),
+    );
+    expect(() => workflowFromText('  ', 'start')).toThrow(new GraphError('Invalid durable function: a SQL step must not be empty'));
+    expect(() => workflowFromText('OK', 'start')).toThrow(/^Invalid durable function: df\.setvar\(\), .* cannot be called inside a workflow /);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GraphError } from '../../../src/graph/envelope.js';
 import { brk, loop } from '../../../src/graph/builders.js';
 import { envelopeFromDsl } from '../../../src/graph/dsl/index.js';
 
@@ -26,7 +27,7 @@ describe('NULL follows SQL', () => {
   });
 
   it('still evaluates every argument first, so an error beside a NULL surfaces', () => {
-    expect(() => read('df.seq(NULL, df.sleep(-1))')).toThrow('df.sleep seconds must not be negative, got -1');
+    expect(() => read('df.seq(NULL, df.sleep(-1))')).toThrow(new GraphError('Sleep duration must be non-negative, got -1'));
   });
 
   it('names a NULL loop body instead of failing inside the builder', () => {
@@ -34,6 +35,6 @@ describe('NULL follows SQL', () => {
   });
 
   it('lets df.wait_for_signal reject a NULL name itself', () => {
-    expect(() => read('df.wait_for_signal(NULL)')).toThrow('df.wait_for_signal: signal name must not be empty');
+    expect(() => read('df.wait_for_signal(NULL)')).toThrow(new GraphError('Signal name cannot be empty'));
   });
 });

@@ -3,10 +3,12 @@
 // handled. The same bounds apply to builders (df.sleep …) and to envelopes given to df.start.
 import { describe, expect, it } from 'vitest';
 import { as, ifRows, loop, retry, sleep, waitForSchedule, waitForSignal, workflowFromText } from '../../../src/graph/builders.js';
-import { GraphError } from '../../../src/graph/envelope.js';
+import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
 import { parseEnvelope } from '../../../src/graph/validate.js';
 
 const HUNDRED_YEARS = 3_155_760_000;
+/** How df.start words what is wrong with the root node of an envelope. */
+const atRoot = (message: string): string => `Invalid durable function graph: root: ${message}`;
 const ONE_YEAR = 31_536_000;
 
 function errorOf(run: () => unknown): string {
@@ -53,7 +55,7 @@ describe('df.sleep and SLEEP: 0 to 100 years', () => {
     );
     expect(errorOf(() => sleep(Number.MAX_SAFE_INTEGER))).toContain('got 9007199254740991');
     expect(errorOf(() => parseEnvelope(sleepNode('3155760001')))).toBe(
-      'SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "3155760001"',
+      atRoot('SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "3155760001"'),
     );
   });
 
@@ -64,7 +66,7 @@ describe('df.sleep and SLEEP: 0 to 100 years', () => {
     expect(errorOf(() => sleep(1e300))).toContain('must be at most 3155760000 (100 years), got 1e+300');
     expect(sleep(-0)).toBe('{"node_type":"SLEEP","query":"0"}');
     expect(sleep('-0')).toBe('{"node_type":"SLEEP","query":"0"}');
-    expect(errorOf(() => parseEnvelope(sleepNode('-0')))).toMatch(/^SLEEP query must be a whole number/);
+    expect(errorOf(() => parseEnvelope(sleepNode('-0')))).toMatch(/^Invalid durable function graph: root: SLEEP query must be a whole number/);
   });
 
   it('cuts a huge number short in the message', () => {
@@ -73,7 +75,7 @@ describe('df.sleep and SLEEP: 0 to 100 years', () => {
       `df.sleep seconds must be at most 3155760000 (100 years), got ${'9'.repeat(60)}… (1000000 characters): sleep in a df.loop to wait longer`,
     );
     expect(errorOf(() => parseEnvelope(sleepNode(digits)))).toBe(
-      `SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "${'9'.repeat(60)}"… (1000000 characters)`,
+      atRoot(`SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "${'9'.repeat(60)}"… (1000000 characters)`),
     );
   });
 });
@@ -85,15 +87,19 @@ describe('df.wait_for_signal and SIGNAL', () => {
     expect(parseEnvelope(signalNode({ signal_name: 'go', timeout_seconds: HUNDRED_YEARS })).node_type).toBe('SIGNAL');
   });
 
-  it.each([HUNDRED_YEARS + 1, 0, -0, Number.NaN, Number.POSITIVE_INFINITY, 1.5])('rejects the timeout %s', (timeout) => {
+  it.each([HUNDRED_YEARS + 1, Number.NaN, Number.POSITIVE_INFINITY, 1.5])('rejects the timeout %s', (timeout) => {
     expect(errorOf(() => waitForSignal('go', timeout))).toBe(
       `df.wait_for_signal: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or NULL to wait forever, got ${timeout}`,
     );
   });
 
+  it.each([0, -0, -1])('rejects the timeout %s in the reference\'s words', (timeout) => {
+    expect(errorOf(() => waitForSignal('go', timeout))).toBe(`Timeout must be positive, got ${timeout}`);
+  });
+
   it('rejects a timeout past 100 years in an envelope, including one JSON reads as Infinity', () => {
     expect(errorOf(() => parseEnvelope(signalNode({ signal_name: 'go', timeout_seconds: HUNDRED_YEARS + 1 })))).toBe(
-      'invalid SIGNAL query: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or null, got number 3155760001',
+      atRoot('invalid SIGNAL query: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or null, got number 3155760001'),
     );
     const infinite = node({ node_type: 'SIGNAL', query: '{"signal_name":"go","timeout_seconds":1e400}' });
     expect(errorOf(() => parseEnvelope(infinite))).toContain('timeout_seconds must be a whole number from 1 to 3155760000');
@@ -106,7 +112,7 @@ describe('df.wait_for_signal and SIGNAL', () => {
       `df.wait_for_signal: signal name must be at most 255 characters, got "${'s'.repeat(60)}"… (256 characters)`,
     );
     expect(errorOf(() => parseEnvelope(signalNode({ signal_name: 's'.repeat(256), timeout_seconds: null })))).toBe(
-      `invalid SIGNAL query: signal_name must be a non-empty string of at most 255 characters, got the string "${'s'.repeat(60)}"… (256 characters)`,
+      atRoot(`invalid SIGNAL query: signal_name must be a non-empty string of at most 255 characters, got the string "${'s'.repeat(60)}"… (256 characters)`),
     );
   });
 });
@@ -120,7 +126,7 @@ describe('HTTP timeout: 1 to 300 s (outside-steps.md)', () => {
   it('accepts 300 and rejects 301', () => {
     expect(parseEnvelope(http(300)).node_type).toBe('HTTP');
     expect(errorOf(() => parseEnvelope(http(301)))).toBe(
-      'invalid HTTP query: timeout_seconds must be a whole number from 1 to 300, got number 301',
+      atRoot('invalid HTTP query: timeout_seconds must be a whole number from 1 to 300, got number 301'),
     );
   });
 });
@@ -155,7 +161,7 @@ describe('df.retry and retry policies', () => {
     const [max_attempts, delay_seconds = 1, backoff = 2, max_delay_seconds = 300] = args;
     // JSON has no NaN or Infinity (JSON.stringify writes null), so an envelope cannot carry them.
     if ([delay_seconds, backoff, max_delay_seconds].every(Number.isFinite)) {
-      expect(errorOf(() => parseEnvelope(withRetry({ max_attempts, delay_seconds, backoff, max_delay_seconds })))).toBe(message);
+      expect(errorOf(() => parseEnvelope(withRetry({ max_attempts, delay_seconds, backoff, max_delay_seconds })))).toBe(atRoot(message));
     }
   });
 
@@ -167,12 +173,12 @@ describe('df.retry and retry policies', () => {
       '10 attempts, so that a failing step cannot keep a worker busy; use a longer delay or fewer attempts';
     expect(errorOf(() => retry('A', 11, 0.0999))).toBe(message(0.0999, 11));
     expect(errorOf(() => retry('A', 1000, 0, 1))).toBe(message(0, 1000));
-    expect(errorOf(() => parseEnvelope(withRetry(policy({ max_attempts: 11, delay_seconds: 0 }))))).toBe(message(0, 11));
+    expect(errorOf(() => parseEnvelope(withRetry(policy({ max_attempts: 11, delay_seconds: 0 }))))).toBe(atRoot(message(0, 11)));
   });
 
   it('reads a number JSON cannot represent as Infinity and rejects it', () => {
     expect(errorOf(() => parseEnvelope('{"node_type":"SQL","query":"x","retry":{"max_attempts":3,"delay_seconds":1e400,"backoff":2,"max_delay_seconds":300}}')))
-      .toBe('retry delay_seconds must be a number from 0 to 31536000 (1 year), got number Infinity');
+      .toBe(atRoot('retry delay_seconds must be a number from 0 to 31536000 (1 year), got number Infinity'));
   });
 
   it('writes a negative zero delay as 0', () => {
@@ -211,15 +217,15 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
   });
 
   it('rejects 64 characters, quoting only the start of the name', () => {
-    const shown = `"${name64.slice(0, 60)}"… (64 characters)`;
-    expect(errorOf(() => as('A', name64))).toBe(`result name ${shown} must be at most 63 characters long`);
-    expect(errorOf(() => ifRows(name64, 'A', 'B'))).toBe(`result name ${shown} must be at most 63 characters long`);
+    const shown = `'${name64.slice(0, 60)}'… (64 characters)`;
+    expect(errorOf(() => as('A', name64))).toBe(`df.as: result name ${shown} must be at most 63 characters long`);
+    expect(errorOf(() => ifRows(name64, 'A', 'B'))).toBe(`df.if_rows: result name ${shown} must be at most 63 characters long`);
     expect(errorOf(() => parseEnvelope(node({ node_type: 'SQL', query: 'x', result_name: name64 })))).toBe(
-      `result_name ${shown} must be at most 63 characters long`,
+      atRoot(`result name ${shown} must be at most 63 characters long`),
     );
     const ifRowsNode = node({ node_type: 'IF', left_node: { node_type: 'SQL', query: 'A' }, right_node: { node_type: 'SQL', query: 'B' }, query: JSON.stringify({ if_rows: name64 }) });
     expect(errorOf(() => parseEnvelope(ifRowsNode))).toBe(
-      `invalid IF query: if_rows ${shown} must be at most 63 characters long`,
+      atRoot(`invalid IF query: if_rows: result name ${shown} must be at most 63 characters long`),
     );
   });
 });
@@ -227,11 +233,11 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
 describe('wait_for_schedule', () => {
   it('rejects a schedule that never ticks when the workflow is built, and in an envelope', () => {
     expect(errorOf(() => waitForSchedule('0 0 30 2 *'))).toBe(
-      "invalid cron expression '0 0 30 2 *': the schedule never matches any date (February has no day 30)",
+      "Invalid cron expression '0 0 30 2 *': the schedule never matches any date (February has no day 30)",
     );
     const env = node({ node_type: 'WAIT_SCHEDULE', query: JSON.stringify({ cron_expr: '0 0 31 4,6,9,11 *' }) });
     expect(errorOf(() => parseEnvelope(env))).toBe(
-      "invalid cron expression '0 0 31 4,6,9,11 *': the schedule never matches any date (April, June, September and November have no day 31)",
+      atRoot("Invalid cron expression '0 0 31 4,6,9,11 *': the schedule never matches any date (April, June, September and November have no day 31)"),
     );
   });
 
@@ -243,18 +249,19 @@ describe('wait_for_schedule', () => {
 describe('huge strings are cut short in messages', () => {
   const huge = 'X'.repeat(1_000_000);
 
+  const start = (message: string): string => `Invalid durable function: ${message}`;
   it.each([
-    ['an unknown node type', node({ node_type: huge }), `Unknown node_type '${'X'.repeat(60)}'… (1000000 characters)`],
-    ['an unknown key', `{"node_type":"SQL","query":"x",${JSON.stringify(huge)}:1}`, `unknown key '${'X'.repeat(60)}'… (1000000 characters) in workflow node`],
-    ['a node that is a string', JSON.stringify(huge), `a workflow node must be a JSON object with node_type, got the string "${'X'.repeat(60)}"… (1000000 characters)`],
-    ['a bad result name', node({ node_type: 'SQL', query: 'x', result_name: huge }), `result_name "${'X'.repeat(60)}"… (1000000 characters) must be at most 63 characters long`],
+    ['an unknown node type', node({ node_type: huge }), start(`Unknown node_type '${'X'.repeat(60)}'… (1000000 characters). Valid types: ${NODE_TYPES.join(', ')}`)],
+    ['an unknown key', `{"node_type":"SQL","query":"x",${JSON.stringify(huge)}:1}`, atRoot(`unknown key '${'X'.repeat(60)}'… (1000000 characters) in workflow node`)],
+    ['a node that is a string', JSON.stringify(huge), start(`Malformed Durofut JSON: a workflow node must be a JSON object with node_type, got the string "${'X'.repeat(60)}"… (1000000 characters)`)],
+    ['a bad result name', node({ node_type: 'SQL', query: 'x', result_name: huge }), atRoot(`result name '${'X'.repeat(60)}'… (1000000 characters) must be at most 63 characters long`)],
   ])('%s', (_, text, message) => {
     expect(errorOf(() => parseEnvelope(text))).toBe(message);
   });
 
   it('a cron expression of a million characters', () => {
     expect(errorOf(() => waitForSchedule(huge))).toBe(
-      `invalid cron expression '${'X'.repeat(40)}…': it is 1000000 characters long, more than the limit of 1000`,
+      `Invalid cron expression '${'X'.repeat(40)}…': it is 1000000 characters long, more than the limit of 1000`,
     );
   });
 
