@@ -9,7 +9,8 @@ DECLARE
   v_max integer := coalesce(nullif(df._admin_setting('pg_durable.list_instances_max_limit'), '')::integer, 1000);
 BEGIN
   IF limit_count IS NULL OR limit_count < 1 THEN
-    RAISE EXCEPTION 'limit_count must be at least 1, got %', coalesce(limit_count::text, 'NULL');
+    RAISE EXCEPTION 'limit_count must be at least 1, got %', coalesce(limit_count::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF limit_count > v_max THEN
     RAISE EXCEPTION 'limit_count % exceeds pg_durable.list_instances_max_limit (%)', limit_count, v_max
@@ -52,7 +53,7 @@ BEGIN
   IF after_cursor IS NOT NULL THEN
     IF after_cursor !~ '^[0-9]+:[0-9a-f]{8}$' THEN
       RAISE EXCEPTION 'invalid after_cursor: %', after_cursor
-        USING HINT = 'Pass the next_cursor value of the previous page unchanged.';
+        USING ERRCODE = 'invalid_parameter_value', HINT = 'Pass the next_cursor value of the previous page unchanged.';
     END IF;
     v_after_at := to_timestamp(split_part(after_cursor, ':', 1)::numeric / 1000000);
     v_after_id := split_part(after_cursor, ':', 2);

@@ -16,14 +16,14 @@ DECLARE
   v_priv record;
 BEGIN
   IF p_role IS NULL THEN
-    RAISE EXCEPTION 'df.grant_usage needs a role name, got NULL';
+    RAISE EXCEPTION 'df.grant_usage needs a role name, got NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   IF include_http IS NULL OR with_grant IS NULL THEN
-    RAISE EXCEPTION 'include_http and with_grant must be true or false, not NULL';
+    RAISE EXCEPTION 'include_http and with_grant must be true or false, not NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   SELECT r.oid INTO v_grantee FROM pg_roles r WHERE r.rolname = p_role;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'role "%" does not exist', p_role USING HINT = df._role_name_hint(p_role);
+    RAISE EXCEPTION 'role "%" does not exist', p_role USING ERRCODE = 'undefined_object', HINT = df._role_name_hint(p_role);
   END IF;
 
   -- One administrator's change at a time: a grant by an administrator who is being revoked
@@ -35,13 +35,13 @@ BEGIN
     IF v_caller_oid IS NULL
        OR NOT has_function_privilege(v_caller_oid, 'df.grant_usage(text,boolean,boolean)'::regprocedure, 'EXECUTE') THEN
       RAISE EXCEPTION 'role % may not grant pg_durable usage', quote_ident(v_caller)
-        USING HINT = 'Superusers may, and roles a superuser or delegated administrator granted usage with with_grant => true; call df.grant_usage directly, not from a SECURITY DEFINER function of another role.';
+        USING ERRCODE = 'insufficient_privilege', HINT = 'Superusers may, and roles a superuser or delegated administrator granted usage with with_grant => true; call df.grant_usage directly, not from a SECURITY DEFINER function of another role.';
     END IF;
     IF include_http AND EXISTS (SELECT 1 FROM df._usage_privileges() u
                                 WHERE CASE WHEN u.part = 'http'
                                            THEN NOT has_function_privilege(v_caller_oid, u.object_name, 'EXECUTE') END) THEN
       RAISE EXCEPTION 'role % may not grant df.http: it cannot use df.http itself', quote_ident(v_caller)
-        USING HINT = 'Grant usage without include_http, or ask a superuser to grant it with include_http => true.';
+        USING ERRCODE = 'insufficient_privilege', HINT = 'Grant usage without include_http, or ask a superuser to grant it with include_http => true.';
     END IF;
   END IF;
 

@@ -14,11 +14,11 @@ DECLARE
   v_jobs bigint;
 BEGIN
   IF p_role IS NULL THEN
-    RAISE EXCEPTION 'df.revoke_usage needs a role name, got NULL';
+    RAISE EXCEPTION 'df.revoke_usage needs a role name, got NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   SELECT r.oid, r.rolsuper INTO v_target, v_target_super FROM pg_roles r WHERE r.rolname = p_role;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'role "%" does not exist', p_role USING HINT = df._role_name_hint(p_role);
+    RAISE EXCEPTION 'role "%" does not exist', p_role USING ERRCODE = 'undefined_object', HINT = df._role_name_hint(p_role);
   END IF;
 
   -- One administrator's change at a time: a grant by an administrator who is being revoked
@@ -28,18 +28,19 @@ BEGIN
   IF NOT coalesce(v_caller_super, false) AND (v_caller_oid IS NULL
      OR NOT has_function_privilege(v_caller_oid, 'df.revoke_usage(text)'::regprocedure, 'EXECUTE')) THEN
     RAISE EXCEPTION 'role % may not revoke pg_durable usage', quote_ident(v_caller)
-      USING HINT = 'Superusers may, and roles granted usage with with_grant => true; call df.revoke_usage directly, not from a SECURITY DEFINER function of another role.';
+      USING ERRCODE = 'insufficient_privilege', HINT = 'Superusers may, and roles granted usage with with_grant => true; call df.revoke_usage directly, not from a SECURITY DEFINER function of another role.';
   END IF;
   IF v_target_super THEN
     RAISE EXCEPTION 'role % is a superuser: it has every privilege whatever is granted, so there is no usage to revoke', quote_ident(p_role)
-      USING HINT = 'ALTER ROLE … NOSUPERUSER first if it should lose access.';
+      USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'ALTER ROLE … NOSUPERUSER first if it should lose access.';
   END IF;
   IF v_target = (SELECT n.nspowner FROM pg_namespace n WHERE n.nspname = 'df') THEN
-    RAISE EXCEPTION 'role % owns pg_durable: its privileges cannot be revoked', quote_ident(p_role);
+    RAISE EXCEPTION 'role % owns pg_durable: its privileges cannot be revoked', quote_ident(p_role)
+      USING ERRCODE = 'object_not_in_prerequisite_state';
   END IF;
   IF v_target = v_caller_oid THEN
     RAISE EXCEPTION 'role % cannot revoke its own usage', quote_ident(p_role)
-      USING HINT = 'It would also take back what it granted others. Ask another administrator (a superuser or a role granted usage with with_grant => true) to do it.';
+      USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'It would also take back what it granted others. Ask another administrator (a superuser or a role granted usage with with_grant => true) to do it.';
   END IF;
 
   DELETE FROM df.usage_grants g WHERE g.grantee = v_target::regrole;

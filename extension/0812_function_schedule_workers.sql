@@ -20,20 +20,22 @@ BEGIN
   SELECT r.oid INTO v_role FROM pg_roles r WHERE r.rolname = p_role AND r.rolcanlogin;
   IF v_role IS NULL THEN
     RAISE EXCEPTION 'role "%" does not exist or cannot log in', p_role
-      USING HINT = 'Workers run in sessions authenticated as the role that owns the workflows. '
+      USING ERRCODE = 'undefined_object', HINT = 'Workers run in sessions authenticated as the role that owns the workflows. '
                    || CASE WHEN EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = p_role)
                            THEN format('ALTER ROLE %I LOGIN lets it log in.', p_role)
                            ELSE df._role_name_hint(p_role) END;
   END IF;
   IF p_workers IS NULL OR p_workers < 1 OR p_workers > 32 THEN
-    RAISE EXCEPTION 'p_workers must be between 1 and 32, got %', coalesce(p_workers::text, 'NULL');
+    RAISE EXCEPTION 'p_workers must be between 1 and 32, got %', coalesce(p_workers::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF p_idle_poll_ms IS NULL OR p_idle_poll_ms < 1 OR p_idle_poll_ms > 60000 THEN
-    RAISE EXCEPTION 'p_idle_poll_ms must be between 1 and 60000, got %', coalesce(p_idle_poll_ms::text, 'NULL');
+    RAISE EXCEPTION 'p_idle_poll_ms must be between 1 and 60000, got %', coalesce(p_idle_poll_ms::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF NOT has_function_privilege(v_role, 'df.work(integer,integer,integer)'::regprocedure, 'EXECUTE') THEN
     RAISE EXCEPTION '%', format('role %I has no usage of pg_durable in database %I: its workers would fail', p_role, v_db)
-      USING HINT = format('SELECT df.grant_usage(%L); first.', p_role);
+      USING ERRCODE = 'object_not_in_prerequisite_state', HINT = format('SELECT df.grant_usage(%L); first.', p_role);
   END IF;
   v_command := format('CALL df.work(58, %s)', p_idle_poll_ms);
 
@@ -44,7 +46,7 @@ BEGIN
         df._worker_job_name(v_db, v_i), '* * * * *', v_command, v_db, p_role);
     END LOOP;
     RAISE EXCEPTION 'pg_cron is not installed in database %', v_db
-      USING HINT = CASE
+      USING ERRCODE = 'object_not_in_prerequisite_state', HINT = CASE
         WHEN v_cron_db IS NULL THEN
           'pg_cron is not loaded on this server: add it to shared_preload_libraries, restart, CREATE EXTENSION pg_cron in the database named by cron.database_name, and run there:'
         WHEN v_cron_db = v_db THEN
@@ -55,7 +57,7 @@ BEGIN
 
   IF NOT df._pg_cron_trusted() THEN
     RAISE EXCEPTION 'schema cron in database % is not pg_cron''s: it or the objects pg_durable would call do not belong to a superuser', v_db
-      USING HINT = 'pg_durable only calls pg_cron as a superuser installed it; drop or rename that schema.';
+      USING ERRCODE = 'insufficient_privilege', HINT = 'pg_durable only calls pg_cron as a superuser installed it; drop or rename that schema.';
   END IF;
   EXECUTE 'SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE ' || df._worker_jobs_filter(p_role, v_db);
   FOR v_i IN 1 .. p_workers LOOP

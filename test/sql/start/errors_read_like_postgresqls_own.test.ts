@@ -49,7 +49,7 @@ describe('errors of the API', () => {
     ['an unknown explain format', `SELECT df.explain('SELECT 1', 'pdf')`, '22023',
       "format must be 'text', 'full' or 'mermaid', got 'pdf'", undefined],
     ['an unknown transaction_mode', `SELECT df.start('SELECT 1', transaction_mode => 'later')`, '22023',
-      "invalid transaction_mode 'later': use 'caller' (default) or 'new'", undefined],
+      `invalid transaction_mode "later" for df.start(): expected 'caller' or 'new'`, undefined],
     ["transaction_mode 'new'", `SELECT df.start('SELECT 1', transaction_mode => 'new')`, '0A000',
       "transaction_mode 'new' is not supported by this version of pg_durable",
       'Commit the df.start() call in its own transaction instead.'],
@@ -89,11 +89,40 @@ describe('errors of the API', () => {
     }
   });
 
+  it('for df.http: feature_not_supported', async () => {
+    expect(await raised(admin, `SELECT df.http('https://example.com')`)).toMatchObject({
+      message: 'df.http() is disabled: HTTP steps are not available in this version of pg_durable',
+      code: '0A000',
+    });
+  });
+
+  it('for input df.explain cannot read: invalid_parameter_value with what it reads', async () => {
+    expect(await raised(fx.user, `SELECT df.explain('hello world')`)).toMatchObject({
+      code: '22023',
+      hint: 'DSL expressions use df.*() functions and operators like ~>, |=>, &, |.',
+    });
+    expect((await raised(fx.user, `SELECT df.explain('df.sql(1 +)')`)).code).toBe('22023');
+    expect(await raised(fx.user, `SELECT df.explain('0000beef')`)).toMatchObject({
+      message: 'Instance not found or access denied: 0000beef',
+      code: '42704',
+    });
+  });
+
+  it('of the functions written in PL/pgSQL carry their SQLSTATE too', async () => {
+    const codes = async (client: pg.Client, sql: string) => (await raised(client, sql)).code;
+    expect(await codes(fx.user, `SELECT * FROM df.list_instances(NULL, 0)`)).toBe('22023');
+    expect(await codes(fx.user, `SELECT * FROM df.list_instances(NULL, 10, NULL, 'nonsense')`)).toBe('22023');
+    expect(await codes(admin, `SELECT df.grant_usage('pgd_no_such_role')`)).toBe('42704');
+    expect(await codes(admin, `SELECT df.grant_usage(NULL)`)).toBe('22004');
+    expect(await codes(admin, `SELECT df.revoke_usage(current_user::text)`)).toBe('55000');
+    expect(await codes(admin, `SELECT df.schedule_workers('${fx.role}', 0)`)).toBe('22023');
+  });
+
   it('for a superuser: insufficient_privilege with what to do', async () => {
     expect(await raised(admin, `SELECT df.start('SELECT 1')`)).toEqual({
-      message: 'superuser postgres cannot start workflows',
+      message: 'pg_durable: superuser instances are disabled. current_user "postgres" is a superuser, but pg_durable.enable_superuser_instances is off. Set pg_durable.enable_superuser_instances = on to allow this.',
       code: '42501',
-      hint: 'Run them as an ordinary role, or set pg_durable.enable_superuser_instances = on.',
+      hint: 'Start workflows as an ordinary role instead.',
       where: expect.stringMatching(UNWRAP),
     });
     const work = await raised(admin, `CALL df.work(1)`);
