@@ -20,7 +20,7 @@ export interface CronSchedule {
 
 export class CronError extends Error {
   constructor(expr: string, detail: string) {
-    super(`invalid cron expression '${expr}': ${detail}`);
+    super(`Invalid cron expression '${expr}': ${detail}`);
   }
 }
 

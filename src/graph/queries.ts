@@ -119,12 +119,12 @@ export const writeSignalQuery = (q: SignalQuery): string =>
 export const writeBreakQuery = (q: BreakQuery): string => JSON.stringify({ break_value: q.break_value });
 export const writeIfRowsQuery = (q: IfRowsQuery): string => JSON.stringify({ if_rows: q.if_rows });
 
-/** Capitalised as the reference words it: `Invalid cron expression '<expr>': <why>`. */
+/** A cron expression's error as the builders' own: `Invalid cron expression '<expr>': <why>`. */
 export function validateCron(expr: string): void {
   try {
     parseCron(expr);
   } catch (e) {
-    throw new GraphError((e as Error).message.replace(/^invalid cron expression /, 'Invalid cron expression '));
+    throw new GraphError((e as Error).message);
   }
 }
 

@@ -118,7 +118,7 @@ describe('nextCronTime', () => {
     };
     expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(CronError);
     expect(() => nextCronTime(schedule, new Date('2026-03-10T00:00:00Z'))).toThrowError(
-      "invalid cron expression '0 0 30 2 *': the schedule never matches any date",
+      "Invalid cron expression '0 0 30 2 *': the schedule never matches any date",
     );
   });
 

@@ -48,7 +48,7 @@ describe('parseCron rejects invalid expressions', () => {
   ])("rejects '%s' with: %s", (expr, detail) => {
     const error = errorFrom(() => parseCron(expr));
     expect(error).toBeInstanceOf(CronError);
-    expect((error as CronError).message).toBe(`invalid cron expression '${expr}': ${detail}`);
+    expect((error as CronError).message).toBe(`Invalid cron expression '${expr}': ${detail}`);
   });
 
   it.each([
@@ -60,7 +60,7 @@ describe('parseCron rejects invalid expressions', () => {
   ])("rejects '%s', which never ticks, when it is parsed (%s)", (expr, why) => {
     const error = errorFrom(() => parseCron(expr));
     expect(error).toBeInstanceOf(CronError);
-    expect(error).toMatchObject({ message: `invalid cron expression '${expr}': the schedule never matches any date (${why})` });
+    expect(error).toMatchObject({ message: `Invalid cron expression '${expr}': the schedule never matches any date (${why})` });
   });
 
   it('accepts at most 1,000 characters and quotes only the start of a longer expression', () => {
@@ -69,7 +69,7 @@ describe('parseCron rejects invalid expressions', () => {
     const tooLong = `0${minutes} * * * *`;
     expect(tooLong.length).toBe(1001);
     expect(errorFrom(() => parseCron(tooLong))).toMatchObject({
-      message: `invalid cron expression '${tooLong.slice(0, 40)}…': it is 1001 characters long, more than the limit of 1000`,
+      message: `Invalid cron expression '${tooLong.slice(0, 40)}…': it is 1001 characters long, more than the limit of 1000`,
     });
   });
 
