@@ -3,7 +3,12 @@
 #   make demo   the same set-up, then the demo workflow
 PGD_VERSION := $(shell node -p "require('./package.json').version")
 EXTENSION = pg_durable
-DATA_built = pg_durable--$(PGD_VERSION).sql
+# Built: this version's install script and the upgrade to it from the last release (named
+# after its hand-written step, extension/upgrade/<previous>--<version>.sql). Installed as they
+# are: every released script kept in extension/released/ (docs/operations-upgrades.md).
+PGD_UPGRADE := $(patsubst extension/upgrade/%,pg_durable--%,$(wildcard extension/upgrade/*--$(PGD_VERSION).sql))
+DATA_built = pg_durable--$(PGD_VERSION).sql $(PGD_UPGRADE)
+DATA = $(filter-out $(addprefix extension/released/,$(DATA_built)),$(wildcard extension/released/pg_durable--*.sql))
 EXTRA_CLEAN = pg_durable.control dist
 
 PG_CONFIG ?= pg_config
@@ -12,7 +17,7 @@ include $(PGXS)
 
 SOURCES := $(shell find src extension build -type f) package.json
 
-pg_durable--$(PGD_VERSION).sql pg_durable.control &: $(SOURCES) node_modules/.package-lock.json
+$(DATA_built) pg_durable.control &: $(SOURCES) node_modules/.package-lock.json
 	node build/build.mjs
 
 all: pg_durable.control

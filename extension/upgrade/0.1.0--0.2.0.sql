@@ -1,0 +1,20 @@
+-- pg_durable 0.1.0 → 0.2.0, the part written by hand (docs/operations-upgrades.md). The build
+-- makes pg_durable--0.1.0--0.2.0.sql of it and the templates: at the @TEMPLATES@ line below
+-- it puts, in template order, every routines template re-applied as CREATE OR REPLACE (new
+-- routines created, df._load's bundle replaced) and every template 0.1.0 did not have,
+-- whole; then it drops the routines no template declares any more. After this file come the
+-- COMMENT ON statements of the templates, the grants, and usage granted again to the roles
+-- df.usage_grants records.
+--
+-- Here goes what the templates cannot do to an existing installation: changes to the tables,
+-- columns, constraints, indexes, policies and operators 0.1.0 has (ALTER …), DROP of a
+-- routine whose return type or argument names change (before @TEMPLATES@), revoking what
+-- usage no longer includes, data migrations (after it). test/upgrade/ compares the result
+-- with a fresh install.
+--
+-- Nothing 0.1.0 has changes shape in 0.2.0: the JavaScript df functions became SQL
+-- functions over df._js_<name> and df._unwrap, df.work became PL/pgSQL over df._js_work, new
+-- routines came, and the new indexes have templates of their own (0830, 0842): the
+-- templates carry all of it.
+
+@TEMPLATES@
