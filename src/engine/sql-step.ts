@@ -1,6 +1,7 @@
 // Runs a step's SQL and shapes its result as {"rows":[…],"row_count":N}. Row sets are
 // turned into JSON by PostgreSQL itself (row_to_json), so int8, numeric and timestamps stay
-// exact and column order is kept; DML without RETURNING reports its affected-row count.
+// exact and column order is kept; a number's NaN and infinities become null (spec section 7);
+// DML without RETURNING reports its affected-row count.
 // Everything wrapped around the user's statement names pg_catalog objects explicitly, so it
 // means the same whatever the session's search_path and whatever another role put in public.
 import { type Db, stmt } from './db.js';
@@ -53,13 +54,27 @@ const RUNNING = 'OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
 const CAT = 'OPERATOR(pg_catalog.||)';
 
 /**
- * The rows of `from` as compact JSON text (json_agg would add line breaks; row_to_json keeps
- * column order), aggregating at most `limit` bytes of them. `total` is the running size of the
- * rows' JSON, commas included; the outer window stops at the second row past the limit
- * (PostgreSQL 15's window run condition; older servers read on but aggregate nothing more), so
- * memory stays bounded however many rows the statement yields. Past the limit `r` is NULL and
- * `reached`/`counted` tell how far the rows got. OFFSET 0 keeps the subquery that builds each
- * row's JSON from being inlined, which would build it twice.
+ * Each row of `from` as compact JSON text (json_agg would add line breaks; row_to_json keeps
+ * column order). row_to_json writes a float's or numeric's NaN and infinities as the strings
+ * "NaN", "Infinity", "-Infinity", like text holding those words: the rare row whose text holds
+ * `NaN"` or `Infinity"` goes with the row itself to df._non_finite_as_null, which makes those
+ * of number columns (float4/8, numeric, their domains and arrays) null; every other row costs
+ * two substring searches. Each level is kept from being inlined into the next (OFFSET 0),
+ * which would build the whole row or its JSON twice.
+ */
+function rowsJson(from: string): string {
+  const has = (needle: string) => `pg_catalog.strpos(j, '${needle}') OPERATOR(pg_catalog.<>) 0`;
+  return `(SELECT CASE WHEN ${has('NaN"')} OR ${has('Infinity"')} THEN df._non_finite_as_null(w, j) ELSE j END AS j
+        FROM (SELECT w, pg_catalog.row_to_json(w)::pg_catalog.text AS j
+          FROM (SELECT ${ROW} AS w FROM ${from} OFFSET 0) AS whole OFFSET 0) AS rendered OFFSET 0)`;
+}
+
+/**
+ * The rows of `from` as JSON text (see rowsJson), aggregating at most `limit` bytes of them.
+ * `total` is the running size of the rows' JSON, commas included; the outer window stops at
+ * the second row past the limit (PostgreSQL 15's window run condition; older servers read on
+ * but aggregate nothing more), so memory stays bounded however many rows the statement yields.
+ * Past the limit `r` is NULL and `reached`/`counted` tell how far the rows got.
  */
 function boundedJson(prefix: string, from: string, limit: number): string {
   const over = `total OPERATOR(pg_catalog.>) ${limit}::pg_catalog.int8`;
@@ -69,7 +84,7 @@ function boundedJson(prefix: string, from: string, limit: number): string {
          pg_catalog.max(total)::pg_catalog.float8 AS reached, pg_catalog.count(*)::pg_catalog.float8 AS counted
   FROM (SELECT j, total, pg_catalog.count(*) FILTER (WHERE ${over}) ${RUNNING} AS overs
     FROM (SELECT j, pg_catalog.sum(pg_catalog.octet_length(j) OPERATOR(pg_catalog.+) 1) ${RUNNING} AS total
-      FROM (SELECT pg_catalog.row_to_json(${ROW})::pg_catalog.text AS j FROM ${from} OFFSET 0) AS j) AS t) AS o
+      FROM ${rowsJson(from)} AS j) AS t) AS o
   WHERE overs OPERATOR(pg_catalog.<=) 1) AS a`;
 }
 

@@ -90,14 +90,13 @@ describe('SQL step results', () => {
     });
   });
 
-  // Documented difference from the contract: row_to_json, not per-type code, makes the JSON.
-  it('map float NaN and infinities to PostgreSQL\'s text for them', async () => {
+  it('map float NaN and infinities to null, as the contract says', async () => {
     const done = await runWorkflow(
       fx,
       `'SELECT ''NaN''::float8 AS nan, ''Infinity''::float8 AS inf, ''-Infinity''::float4 AS ninf'`,
     );
     expect(done.status).toBe('completed');
-    expect(done.result).toEqual({ rows: [{ nan: 'NaN', inf: 'Infinity', ninf: '-Infinity' }], row_count: 1 });
+    expect(done.result).toEqual({ rows: [{ nan: null, inf: null, ninf: null }], row_count: 1 });
   });
 
   // Documented difference from the contract: bytea comes out as PostgreSQL's hex text.
