@@ -29,6 +29,8 @@ CREATE TABLE df.activations (
 -- both, and no plan (even one made while the table looked empty) can scan by owner alone.
 CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf AND NOT retired;
 CREATE INDEX activations_parent_idx ON df.activations (parent_id, owner) WHERE NOT retired;
-CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner) WHERE NOT retired;
+-- Every row, retired ones too: removing an instance (df.cleanup) cascades here, one lookup per
+-- instance, which must not scan the table.
+CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);
 CREATE INDEX activations_retired_idx ON df.activations (id, owner) WHERE retired;
 COMMENT ON TABLE df.activations IS 'Runtime: live activations of graph nodes; leaf rows are the work workers claim';

@@ -7,9 +7,9 @@
 --                   inserts must be itself: the policies check it)
 --   http            df.http (include_http => true)
 --   administration  df.grant_usage, df.revoke_usage, df.metrics (with_grant => true)
--- Routines that are in no part are for superusers only: worker scheduling, the
--- administrators' orphan sweep and the internal helpers of this file group. Every other df
--- routine, present or future, is part of usage.
+-- Routines that are in no part are for superusers only: worker and cleanup scheduling, the
+-- administrators' orphan sweep, the cleanup of every role's instances and the internal
+-- helpers of these. Every other df routine, present or future, is part of usage.
 CREATE FUNCTION df._usage_privileges()
 RETURNS TABLE (part text, object_type text, object_name text, privileges text)
 LANGUAGE sql STABLE
@@ -45,6 +45,8 @@ AS $$
   WHERE p.pronamespace = 'df'::regnamespace
     AND p.proname NOT IN ('schedule_workers', 'unschedule_workers', 'fail_orphaned_instances',
                           '_usage_privileges', '_calling_role', '_usage_cascade', '_revoke_usage_parts',
-                          '_role_name_hint', '_pg_cron_trusted', '_worker_job_name', '_worker_jobs_filter')
+                          '_role_name_hint', '_pg_cron_trusted', '_worker_job_name', '_worker_jobs_filter',
+                          'schedule_cleanup', 'unschedule_cleanup', '_cleanup_instances', '_cleanup_may_apply_policy_to_all',
+                          '_cleanup_job_name', '_cleanup_jobs_filter', '_cleanup_run_details_command')
 $$;
 COMMENT ON FUNCTION df._usage_privileges() IS 'Internal: every privilege df.grant_usage gives, by part (usage, http, administration)';

@@ -12,9 +12,13 @@
 -- usage no longer includes, data migrations (after it). test/upgrade/ compares the result
 -- with a fresh install.
 --
--- Nothing 0.1.0 has changes shape in 0.2.0: the JavaScript df functions became SQL
--- functions over df._js_<name> and df._unwrap, df.work became PL/pgSQL over df._js_work, new
--- routines came, and the new indexes have templates of their own (0830, 0842): the
--- templates carry all of it.
+-- The JavaScript df functions became SQL functions over df._js_<name> and df._unwrap,
+-- df.work became PL/pgSQL over df._js_work, new routines came, and the new indexes of
+-- signals and failed instances have templates of their own (0830, 0842): the templates carry
+-- all of that. What they cannot: activations_instance_idx (0130) now holds retired rows too,
+-- for the cascade of df.cleanup.
+
+DROP INDEX df.activations_instance_idx;
+CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);
 
 @TEMPLATES@
