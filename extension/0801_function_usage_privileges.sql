@@ -6,7 +6,7 @@
 --                   updatable, owners default to the current role, and an owner a role
 --                   inserts must be itself: the policies check it)
 --   http            df.http (include_http => true)
---   administration  df.grant_usage, df.revoke_usage, df.metrics (with_grant => true)
+--   administration  df.grant_usage, df.revoke_usage, df.metrics, df._health_all (with_grant => true)
 -- Routines that are in no part are for superusers only: worker and cleanup scheduling, the
 -- administrators' orphan sweep, the cleanup of every role's instances and the internal
 -- helpers of these. Every other df routine, present or future, is part of usage.
@@ -37,7 +37,7 @@ AS $$
   -- more); the access tests check that every listed relation exists.
   WHERE v.object_type NOT IN ('TABLE', 'SEQUENCE') OR to_regclass(v.object_name) IS NOT NULL
   UNION ALL
-  SELECT CASE WHEN p.proname IN ('grant_usage', 'revoke_usage', 'metrics') THEN 'administration'
+  SELECT CASE WHEN p.proname IN ('grant_usage', 'revoke_usage', 'metrics', '_health_all') THEN 'administration'
               WHEN p.proname IN ('http', '_js_http') THEN 'http'
               ELSE 'usage' END,
          'ROUTINE', p.oid::regprocedure::text, 'EXECUTE'
