@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   build-essential
+  # the headless browser of the CLI picture test (test/cli/, driven by playwright-core)
+  chromium
   # libnode108's runtime dependencies (libnode itself is unpacked, not installed)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3
 )

@@ -3,6 +3,7 @@
 // the lines cover is what the URL's role may see: its own lines, or every role's for a
 // superuser or delegated administrator.
 import pg from 'pg';
+import { palette, type Palette } from './format.js';
 
 export interface HealthLine {
   role: string;
@@ -12,7 +13,6 @@ export interface HealthLine {
 }
 
 const EXIT: Readonly<Record<string, number>> = { ok: 0, warning: 1, critical: 2 };
-const COLOUR: Readonly<Record<string, number>> = { ok: 32, warning: 33, critical: 31 };
 
 /** Prints the health report of the database at `url`; returns the process exit code. */
 export async function health(url: string, options: { json: boolean }): Promise<number> {
@@ -24,7 +24,7 @@ export async function health(url: string, options: { json: boolean }): Promise<n
     process.stderr.write(`pg-durable health: cannot check health: ${(e as Error).message}\n`);
     return 2;
   }
-  process.stdout.write(options.json ? `${JSON.stringify(lines)}\n` : render(lines, useColour()));
+  process.stdout.write(options.json ? `${JSON.stringify(lines)}\n` : render(lines, palette()));
   return exitCode(lines);
 }
 
@@ -47,11 +47,12 @@ export function exitCode(lines: readonly HealthLine[]): number {
 }
 
 /**
- * `role  check  level  detail`, columns aligned; the level coloured when `colour`. Control
+ * `role  check  level  detail`, columns aligned; the level in the palette's colour. Control
  * characters are shown escaped: a role's name is whatever its creator chose, and must not
  * reach the operator's terminal as escape sequences or extra lines.
  */
-export function render(healthLines: readonly HealthLine[], colour: boolean): string {
+export function render(healthLines: readonly HealthLine[], p: Palette): string {
+  const paint = { ok: p.green, warning: p.yellow, critical: p.red };
   if (healthLines.length === 0) return 'no role has workflows or workers yet\n';
   const lines = healthLines.map((l) => ({ ...l, role: printable(l.role), check_name: printable(l.check_name), detail: printable(l.detail) }));
   const width = (pick: (l: HealthLine) => string) => Math.max(...lines.map((l) => pick(l).length));
@@ -61,7 +62,7 @@ export function render(healthLines: readonly HealthLine[], colour: boolean): str
   return lines
     .map((l) => {
       const level = l.level.padEnd(levelWidth);
-      const painted = colour && COLOUR[l.level] !== undefined ? `\x1b[${COLOUR[l.level]}m${level}\x1b[39m` : level;
+      const painted = (paint[l.level] ?? p.red)(level);
       return `${l.role.padEnd(roleWidth)}  ${l.check_name.padEnd(checkWidth)}  ${painted}  ${l.detail}\n`;
     })
     .join('');
@@ -71,7 +72,3 @@ function printable(text: string): string {
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
-function useColour(): boolean {
-  return process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-}

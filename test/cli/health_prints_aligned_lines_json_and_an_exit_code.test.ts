@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
 import { health, render } from '../../src/cli/health.js';
+import { palette } from '../../src/cli/format.js';
 
 let fx: EngineFixture;
 
@@ -102,7 +103,7 @@ describe('pg-durable health', () => {
 
   it('shows control characters of role names escaped, and says when there is nothing to report', () => {
     const line = { role: 'evil\x1b]0;owned\x07\nrole', check_name: 'workers', level: 'ok' as const, detail: 'fine' };
-    expect(render([line], false)).toBe('evil\\x1b]0;owned\\x07\\x0arole  workers  ok  fine\n');
-    expect(render([], false)).toBe('no role has workflows or workers yet\n');
+    expect(render([line], palette({ isTTY: false }))).toBe('evil\\x1b]0;owned\\x07\\x0arole  workers  ok  fine\n');
+    expect(render([], palette({ isTTY: false }))).toBe('no role has workflows or workers yet\n');
   });
 });
