@@ -7,9 +7,9 @@ export { connect };
 export const DATABASE = 'pg_durable_bench';
 export const ROLE = 'durable_bench';
 
-/** Fresh benchmark database with the counters table. */
-export async function setUp(adminUrl: string): Promise<{ adminDb: string; userDb: string }> {
-  const urls = await createAppDatabase(adminUrl, DATABASE, ROLE);
+/** Fresh benchmark database with the counters table (and pg_durable `version`, default the current). */
+export async function setUp(adminUrl: string, version: string | null): Promise<{ adminDb: string; userDb: string }> {
+  const urls = await createAppDatabase(adminUrl, DATABASE, ROLE, version);
   const user = await connect(urls.userDb);
   await user.query(`CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);
                     INSERT INTO counters (id) SELECT generate_series(1, 1000);`);

@@ -8,15 +8,16 @@ import { ceiling } from './ceiling.js';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export async function bench(adminUrl: string, options: { memorySteps: number }): Promise<void> {
+export async function bench(adminUrl: string, options: { memorySteps: number; release: string | null }): Promise<void> {
   console.log(`pg_durable benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB`);
-  const { adminDb, userDb } = await setUp(adminUrl);
+  const { adminDb, userDb } = await setUp(adminUrl, options.release);
   const admin = await connect(adminDb);
   const user = await connect(userDb);
   try {
     const server = (await admin.query('SHOW server_version')).rows[0].server_version;
     const plv8 = (await admin.query('SELECT plv8_version() AS v')).rows[0].v;
-    console.log(`PostgreSQL ${server}, plv8 ${plv8}\n`);
+    const version = (await admin.query(`SELECT extversion FROM pg_extension WHERE extname = 'pg_durable'`)).rows[0].extversion;
+    console.log(`PostgreSQL ${server}, plv8 ${plv8}, pg_durable ${version}\n`);
 
     console.log('(a) 200 instances × 10 sequential steps (UPDATE counters SET n = n + 1 WHERE id = …)');
     const engine = new Map<number, number>();

@@ -15,8 +15,16 @@ export async function connect(url: string): Promise<pg.Client> {
   return client;
 }
 
-/** Recreates `database`, creates `role` if needed; returns the admin and the role's URLs of it. */
-export async function createAppDatabase(adminUrl: string, database: string, role: string): Promise<{ adminDb: string; userDb: string }> {
+/**
+ * Recreates `database` with pg_durable (the default version, or `version`, e.g. a released one
+ * to compare with), creates `role` if needed; returns the admin and the role's URLs of it.
+ */
+export async function createAppDatabase(
+  adminUrl: string,
+  database: string,
+  role: string,
+  version: string | null = null,
+): Promise<{ adminDb: string; userDb: string }> {
   const admin = await connect(adminUrl);
   try {
     const db = admin.escapeIdentifier(database);
@@ -31,7 +39,7 @@ export async function createAppDatabase(adminUrl: string, database: string, role
   const db = await connect(adminDb);
   try {
     await db.query('SET client_min_messages = warning');
-    await db.query('CREATE EXTENSION pg_durable CASCADE');
+    await db.query(`CREATE EXTENSION pg_durable ${version === null ? '' : `VERSION ${db.escapeLiteral(version)} `}CASCADE`);
     await db.query('SELECT df.grant_usage($1)', [role]);
     await db.query(`GRANT CREATE ON SCHEMA public TO ${db.escapeIdentifier(role)}`);
   } finally {

@@ -133,12 +133,15 @@ const COMMANDS: Record<string, Command> = {
     run: (url) => demo(url),
   },
   bench: {
-    args: '[--steps N]',
+    args: '[--steps N] [--release VERSION]',
     summary: 'benchmark on the private cluster',
-    details: ['--steps N         steps of the memory run (default 100000)'],
-    options: { steps: { type: 'string' } },
+    details: [
+      '--steps N         steps of the memory run (default 100000)',
+      '--release VERSION benchmark an installed earlier version (e.g. 0.1.0) instead of the current one, to compare',
+    ],
+    options: { steps: { type: 'string' }, release: { type: 'string' } },
     positionals: [0, 0],
-    run: (url, v) => bench(url, { memorySteps: Number(str(v.steps) ?? 100_000) }),
+    run: (url, v) => bench(url, { memorySteps: Number(str(v.steps) ?? 100_000), release: str(v.release) ?? null }),
   },
 };
 
