@@ -40,7 +40,7 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
     case 'IF':
       composite();
       if (node.condition_node !== null) return spawnNode(cp, node.condition_node, id, 'condition', notBefore);
-      return hasRows(cp, readIfRowsQuery(node.query!).if_rows)
+      return hasRows(cp, readIfRowsQuery(node.query!).result_name)
         ? spawnNode(cp, node.left_node!, id, 'then', notBefore)
         : spawnNode(cp, node.right_node!, id, 'else', notBefore);
     case 'JOIN':

@@ -41,7 +41,7 @@ export function branchesOf(node: FlatNode): number[] {
 
 /** The condition of an IF built by df.if_rows, which has no condition node. */
 export function ifRowsCondition(node: FlatNode): string {
-  return `$${readIfRowsQuery(node.query ?? '').if_rows} has rows`;
+  return `$${readIfRowsQuery(node.query ?? '').result_name} has rows`;
 }
 
 function ownLabel(node: FlatNode, options: LabelOptions): string {

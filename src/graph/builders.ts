@@ -71,7 +71,7 @@ export function ifRows(resultName: string, thenBranch: string, elseBranch: strin
   checkResultName('df.if_rows', resultName);
   return finish({
     node_type: 'IF', left_node: workflowFromText(thenBranch), right_node: workflowFromText(elseBranch),
-    query: writeIfRowsQuery({ if_rows: resultName }),
+    query: writeIfRowsQuery({ result_name: resultName }),
   });
 }
 

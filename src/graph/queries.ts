@@ -19,7 +19,10 @@ export interface HttpQuery {
   timeout_seconds: number;
 }
 /** IF without a condition node: true when the named result has at least one row. */
-export interface IfRowsQuery { if_rows: string }
+export interface IfRowsQuery { result_name: string }
+
+/** The reference's form of an if_rows query, which df.if_rows writes. */
+const RESULT_HAS_ROWS = 'result_has_rows';
 
 // Config objects are flat; HTTP headers add one level.
 const MAX_QUERY_NESTING = 2;
@@ -105,11 +108,19 @@ export function readIfRowsQuery(query: string): IfRowsQuery {
   if (isPlainObject(config) && 'condition_node' in config) {
     throw new GraphError('condition_node in IF must be a first-class Durofut field, not embedded in query');
   }
-  const name = readConfig('IF', query, ['if_rows']).if_rows;
-  if (typeof name !== 'string') throw fieldError('IF', 'if_rows', 'a result name', name);
+  // `{"condition_type":"result_has_rows","result_name":…}` as the reference writes it, or
+  // `{"if_rows":…}` as pg_durable 0.1.0 wrote it (instances started before an upgrade).
+  const fields = readConfig('IF', query, ['condition_type', 'result_name', 'if_rows']);
+  const legacy = 'if_rows' in fields;
+  if (legacy ? 'condition_type' in fields || 'result_name' in fields : fields.condition_type !== RESULT_HAS_ROWS) {
+    throw fieldError('IF', 'condition_type', `'${RESULT_HAS_ROWS}' with a result_name`, fields.condition_type);
+  }
+  const field = legacy ? 'if_rows' : 'result_name';
+  const name = fields[field];
+  if (typeof name !== 'string') throw fieldError('IF', field, 'a result name', name);
   const problem = resultNameMessage(name);
-  if (problem !== null) throw new GraphError(`invalid IF query: if_rows: ${problem}`);
-  return { if_rows: name };
+  if (problem !== null) throw new GraphError(`invalid IF query: ${field}: ${problem}`);
+  return { result_name: name };
 }
 
 // Writers: key order fixed by construction so equal inputs give equal text.
@@ -117,7 +128,8 @@ export const writeScheduleQuery = (q: ScheduleQuery): string => JSON.stringify({
 export const writeSignalQuery = (q: SignalQuery): string =>
   JSON.stringify({ signal_name: q.signal_name, timeout_seconds: q.timeout_seconds });
 export const writeBreakQuery = (q: BreakQuery): string => JSON.stringify({ break_value: q.break_value });
-export const writeIfRowsQuery = (q: IfRowsQuery): string => JSON.stringify({ if_rows: q.if_rows });
+export const writeIfRowsQuery = (q: IfRowsQuery): string =>
+  JSON.stringify({ condition_type: RESULT_HAS_ROWS, result_name: q.result_name });
 
 /** A cron expression's error as the builders' own: `Invalid cron expression '<expr>': <why>`. */
 export function validateCron(expr: string): void {

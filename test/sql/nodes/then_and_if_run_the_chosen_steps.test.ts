@@ -142,4 +142,22 @@ describe('df.if_rows', () => {
   it('rejects an invalid result name at build time', async () => {
     await expect(fx.value(`SELECT df.if_rows('not a name', 'SELECT 1', 'SELECT 2')`)).rejects.toThrow(/result name/);
   });
+
+  it("runs envelopes in the reference's form and in pg_durable 0.1.0's", async () => {
+    // An IF envelope written by hand, as a SQL literal.
+    const envelope = (query: object) => {
+      const env = {
+        node_type: 'IF',
+        left_node: { node_type: 'SQL', query: "SELECT 'rows' AS arm" },
+        right_node: { node_type: 'SQL', query: "SELECT 'none' AS arm" },
+        query: JSON.stringify(query),
+      };
+      return `('SELECT 1 AS x' |=> 'found') ~> '${JSON.stringify(env).replace(/'/g, "''")}'`;
+    };
+    for (const query of [{ condition_type: 'result_has_rows', result_name: 'found' }, { if_rows: 'found' }]) {
+      const done = await runWorkflow(fx, envelope(query));
+      expect(done.error).toBeNull();
+      expect(done.result).toEqual({ rows: [{ arm: 'rows' }], row_count: 1 });
+    }
+  });
 });

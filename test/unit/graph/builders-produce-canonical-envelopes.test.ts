@@ -3,6 +3,7 @@ import {
   as, brk, completeIf, ifElse, ifRows, join, join3, loop, partialIf, race, retry, seq, sleep, sql, waitForSchedule,
   waitForSignal,
 } from '../../../src/graph/builders.js';
+import { readIfRowsQuery } from '../../../src/graph/queries.js';
 
 const A = '{"node_type":"SQL","query":"A"}';
 const B = '{"node_type":"SQL","query":"B"}';
@@ -45,10 +46,20 @@ describe('each builder writes one canonical envelope', () => {
     expect(ifElse('C', 'A', 'B')).toBe(`{"node_type":"IF","left_node":${A},"right_node":${B},"condition_node":${C}}`);
   });
 
-  it('ifRows is an IF without a condition node whose query names the result', () => {
+  it("ifRows is an IF without a condition node whose query names the result, in the reference's form", () => {
     expect(ifRows('found', 'A', 'B')).toBe(
-      `{"node_type":"IF","left_node":${A},"right_node":${B},"query":"{\\"if_rows\\":\\"found\\"}"}`,
+      `{"node_type":"IF","left_node":${A},"right_node":${B},` +
+        `"query":"{\\"condition_type\\":\\"result_has_rows\\",\\"result_name\\":\\"found\\"}"}`,
     );
+  });
+
+  it('reads the if_rows query of the reference and of pg_durable 0.1.0, and nothing else', () => {
+    expect(readIfRowsQuery('{"condition_type":"result_has_rows","result_name":"found"}')).toEqual({ result_name: 'found' });
+    expect(readIfRowsQuery('{"if_rows":"found"}')).toEqual({ result_name: 'found' });
+    expect(() => readIfRowsQuery('{"condition_type":"sql","result_name":"found"}')).toThrow(
+      `invalid IF query: condition_type must be 'result_has_rows' with a result_name, got the string "sql"`,
+    );
+    expect(() => readIfRowsQuery('{"if_rows":"found","result_name":"x"}')).toThrow(/condition_type must be/);
   });
 
   it('loop without a condition has only a body', () => {

@@ -212,7 +212,7 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
 
   it('accepts 63 characters everywhere a name is given', () => {
     expect(JSON.parse(as('A', name63)).result_name).toBe(name63);
-    expect(JSON.parse(ifRows(name63, 'A', 'B')).query).toBe(JSON.stringify({ if_rows: name63 }));
+    expect(JSON.parse(ifRows(name63, 'A', 'B')).query).toBe(JSON.stringify({ condition_type: 'result_has_rows', result_name: name63 }));
     expect(parseEnvelope(node({ node_type: 'SQL', query: 'x', result_name: name63 })).result_name).toBe(name63);
   });
 
