@@ -62,9 +62,9 @@ export function parseMermaid(text: string): Chart {
 }
 
 // The reverse of src/explain/mermaid.ts's escapeLabel, in one pass (so `#35;lt;` becomes `#lt;`).
-const ENTITIES: Readonly<Record<string, string>> = { quot: '"', lt: '<', gt: '>', '35': '#' };
+const ENTITIES: Readonly<Record<string, string>> = { quot: '"', lt: '<', gt: '>' };
 function unescapeLabel(text: string): string {
-  return text.replace(/#(quot|lt|gt|35);/g, (_, name: string) => ENTITIES[name]);
+  return text.replace(/#(quot|lt|gt|[0-9]+);/g, (_, name: string) => ENTITIES[name] ?? String.fromCharCode(Number(name)));
 }
 
 function parseStyle(text: string): Record<string, string> {

@@ -62,7 +62,10 @@ function childRoles(node: FlatNode): Array<[number, string]> {
   return roles.filter((r): r is [number, string] => r[0] !== null);
 }
 
-// Mermaid entity codes; `#` first so the codes themselves are not re-escaped.
+// Mermaid entity codes, in one pass so the codes themselves are not re-escaped: `"`, `<`, `>`
+// by name; `#`; `$` (Mermaid reads `$$…$$` as a formula) and `&` (it decodes HTML entities);
+// line breaks and other control characters (a signal name may hold them), so a box stays one line.
+const NAMED: Readonly<Record<string, string>> = { '"': '#quot;', '<': '#lt;', '>': '#gt;' };
 function escapeLabel(text: string): string {
-  return text.replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(/["<>#$&\x00-\x1f\x7f]/g, (c) => NAMED[c] ?? `#${c.charCodeAt(0)};`);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { as, ifRows, join3, loop, seq, sql } from '../../../src/graph/builders.js';
+import { as, ifRows, join3, loop, seq, sql, waitForSignal } from '../../../src/graph/builders.js';
 import { flatten, type FlatNode } from '../../../src/graph/flatten.js';
 import { parseEnvelope } from '../../../src/graph/validate.js';
 import { renderMermaid } from '../../../src/explain/render.js';
 import type { NodeDisplayStatus } from '../../../src/explain/labels.js';
+import { parseMermaid } from '../../../src/cli/chart.js';
 
 const nodesOf = (text: string): FlatNode[] => flatten(parseEnvelope(text));
 
@@ -30,13 +31,24 @@ describe('renderMermaid', () => {
   });
 
   it('puts the if_rows condition into the IF box', () => {
-    expect(renderMermaid(nodesOf(ifRows('found', 'A', 'B'))).split('\n')[1]).toBe('  n1["IF: $found has rows"]');
+    expect(renderMermaid(nodesOf(ifRows('found', 'A', 'B'))).split('\n')[1]).toBe('  n1["IF: #36;found has rows"]');
   });
 
   it('escapes quotes, #, < and > in labels', () => {
     expect(renderMermaid(nodesOf(sql(`SELECT '"#1' WHERE a < b`)))).toBe(
       "flowchart TD\n  n1[\"SQL: SELECT '#quot;#35;1' WHERE a #lt; b\"]",
     );
+  });
+
+  it('escapes what Mermaid would read as a formula, an entity or a line break, and the CLI reads it back', () => {
+    const label = `SELECT $$x$$, '&lt;' AS "a"`;
+    const text = renderMermaid(nodesOf(sql(label)));
+    expect(text).toBe('flowchart TD\n  n1["SQL: SELECT #36;#36;x#36;#36;, \'#38;lt;\' AS #quot;a#quot;"]');
+    expect(parseMermaid(text).nodes[0].label).toBe(`SQL: ${label}`);
+    const signal = renderMermaid(nodesOf(waitForSignal('two\nlines')));
+    expect(signal.split('\n')).toHaveLength(2);
+    expect(signal).toContain('two#10;lines');
+    expect(parseMermaid(signal).nodes[0].label).toContain('two\nlines');
   });
 
   it('adds a glyph and a colour class per status in live mode', () => {
