@@ -45,8 +45,8 @@ AS $$
   WHERE p.pronamespace = 'df'::regnamespace
     AND p.proname NOT IN ('schedule_workers', 'unschedule_workers', 'fail_orphaned_instances',
                           '_usage_privileges', '_calling_role', '_usage_cascade', '_revoke_usage_parts',
-                          '_role_name_hint', '_pg_cron_trusted', '_worker_job_name', '_worker_jobs_filter',
+                          '_role_name_hint', '_pg_cron_trusted', '_cron_job_name', '_worker_jobs_filter', '_require_pg_cron',
                           'schedule_cleanup', 'unschedule_cleanup', '_cleanup_instances', '_cleanup_may_apply_policy_to_all',
-                          '_cleanup_job_name', '_cleanup_jobs_filter', '_cleanup_run_details_command')
+                          '_cleanup_jobs_filter', '_cleanup_run_details_command')
 $$;
 COMMENT ON FUNCTION df._usage_privileges() IS 'Internal: every privilege df.grant_usage gives, by part (usage, http, administration)';

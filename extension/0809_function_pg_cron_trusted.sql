@@ -1,4 +1,4 @@
--- pg_durable calls pg_cron (as a superuser in df.schedule_workers and df.unschedule_workers,
+-- pg_durable calls pg_cron (as a superuser in the scheduling calls, see df._require_pg_cron,
 -- and as the extension owner in df.revoke_usage) only when what it calls is pg_cron's:
 -- schema cron, table cron.job and the two functions all belong to superusers. A schema named
 -- cron that some other role created (one with CREATE on the database can) could otherwise

@@ -4,14 +4,13 @@
 -- its idle poll, so latency does not depend on the cron period. The role's existing worker
 -- jobs for this database are replaced. Outside pg_cron's database nothing is scheduled: the
 -- error's HINT holds the exact statements to run there. A schema cron that is not pg_cron's
--- (see df._pg_cron_trusted) is never called.
+-- is never called (df._require_pg_cron).
 CREATE FUNCTION df.schedule_workers(p_role text, p_workers integer DEFAULT 1, p_idle_poll_ms integer DEFAULT 10)
 RETURNS SETOF bigint LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_db text := current_database();
-  v_cron_db text := nullif(current_setting('cron.database_name', true), '');
   v_role oid;
   v_command text;
   v_statements text;
@@ -39,29 +38,16 @@ BEGIN
   END IF;
   v_command := format('CALL df.work(58, %s)', p_idle_poll_ms);
 
-  IF to_regnamespace('cron') IS NULL THEN
-    v_statements := 'SELECT cron.unschedule(jobid) FROM cron.job WHERE ' || df._worker_jobs_filter(p_role, v_db) || ';';
-    FOR v_i IN 1 .. p_workers LOOP
-      v_statements := v_statements || E'\n' || format('SELECT cron.schedule_in_database(%L, %L, %L, %L, %L);',
-        df._worker_job_name(v_db, v_i), '* * * * *', v_command, v_db, p_role);
-    END LOOP;
-    RAISE EXCEPTION 'pg_cron is not installed in database %', v_db
-      USING ERRCODE = 'object_not_in_prerequisite_state', HINT = CASE
-        WHEN v_cron_db IS NULL THEN
-          'pg_cron is not loaded on this server: add it to shared_preload_libraries, restart, CREATE EXTENSION pg_cron in the database named by cron.database_name, and run there:'
-        WHEN v_cron_db = v_db THEN
-          'This is pg_cron''s database (cron.database_name): CREATE EXTENSION pg_cron, then call df.schedule_workers again or run:'
-        ELSE format('In database %I (cron.database_name), run as a superuser:', v_cron_db)
-      END || E'\n' || v_statements;
-  END IF;
-
-  IF NOT df._pg_cron_trusted() THEN
-    RAISE EXCEPTION 'schema cron in database % is not pg_cron''s: it or the objects pg_durable would call do not belong to a superuser', v_db
-      USING ERRCODE = 'insufficient_privilege', HINT = 'pg_durable only calls pg_cron as a superuser installed it; drop or rename that schema.';
-  END IF;
+  -- What to run in pg_cron's database when pg_cron is not here.
+  v_statements := 'SELECT cron.unschedule(jobid) FROM cron.job WHERE ' || df._worker_jobs_filter(p_role, v_db) || ';';
+  FOR v_i IN 1 .. p_workers LOOP
+    v_statements := v_statements || E'\n' || format('SELECT cron.schedule_in_database(%L, %L, %L, %L, %L);',
+      df._cron_job_name(v_db, 'worker ' || v_i), '* * * * *', v_command, v_db, p_role);
+  END LOOP;
+  PERFORM df._require_pg_cron(v_statements, 'df.schedule_workers');
   EXECUTE 'SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE ' || df._worker_jobs_filter(p_role, v_db);
   FOR v_i IN 1 .. p_workers LOOP
-    RETURN NEXT cron.schedule_in_database(df._worker_job_name(v_db, v_i), '* * * * *'::text, v_command, v_db, p_role, true);
+    RETURN NEXT cron.schedule_in_database(df._cron_job_name(v_db, 'worker ' || v_i), '* * * * *'::text, v_command, v_db, p_role, true);
   END LOOP;
   RAISE NOTICE '%', format('pg_durable: %s worker job(s) scheduled for role %I', p_workers, p_role);
 END

@@ -6,28 +6,7 @@
 --                                        run details older than the retention period of the
 --                                        jobs pg_durable named for that database (its workers,
 --                                        these two), in batches that commit
--- Names follow df._worker_job_name: at most 63 bytes, a long database name shortened and
--- tagged with a hash of the whole name.
-CREATE FUNCTION df._cleanup_job_name(p_database text, p_job text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  v_prefix constant text := 'pg_durable ';
-  v_suffix text := ' ' || p_job;
-  v_tag text;
-  v_db text := p_database;
-BEGIN
-  IF octet_length(v_prefix || v_db || v_suffix) <= 63 THEN
-    RETURN v_prefix || v_db || v_suffix;
-  END IF;
-  v_tag := '~' || left(md5(p_database), 8);
-  WHILE octet_length(v_prefix || v_db || v_tag || v_suffix) > 63 LOOP
-    v_db := left(v_db, -1);
-  END LOOP;
-  RETURN v_prefix || v_db || v_tag || v_suffix;
-END
-$$;
-COMMENT ON FUNCTION df._cleanup_job_name(text, text) IS 'Internal: the pg_cron job name of a scheduled cleanup job of a database';
+-- Both names are df._cron_job_name's.
 
 -- The cron.job condition matching exactly the two cleanup jobs of a database; it runs in
 -- pg_cron's database, where current_database() names the run-details job's database.
@@ -36,7 +15,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT format('(jobname OPERATOR(pg_catalog.=) %L AND database OPERATOR(pg_catalog.=) %L'
                 ' OR jobname OPERATOR(pg_catalog.=) %L AND database OPERATOR(pg_catalog.=) pg_catalog.current_database())',
-                df._cleanup_job_name(p_database, 'cleanup'), p_database, df._cleanup_job_name(p_database, 'run details'))
+                df._cron_job_name(p_database, 'cleanup'), p_database, df._cron_job_name(p_database, 'run details'))
 $$;
 COMMENT ON FUNCTION df._cleanup_jobs_filter(text) IS 'Internal: the cron.job condition matching the scheduled cleanup jobs of a database';
 
@@ -57,7 +36,7 @@ AS $$
     'AND coalesce(r.end_time, r.start_time) OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) %L::pg_catalog.interval) '
     'LIMIT 10000)); '
     'EXIT WHEN NOT FOUND; COMMIT; END LOOP; END $pg_durable$',
-    'pg_durable ', p_database, df._cleanup_job_name(p_database, 'run details'), p_period::text)
+    'pg_durable ', p_database, df._cron_job_name(p_database, 'run details'), p_period::text)
 $$;
 COMMENT ON FUNCTION df._cleanup_run_details_command(text, interval) IS
 'Internal: the command of the job that removes old cron.job_run_details rows of a database''s pg_durable jobs';

@@ -26,6 +26,8 @@ export interface Tenants {
   attacker: Tenant;
   /** LOGIN, no df.grant_usage. */
   outsider: Tenant;
+  /** A tenant for a role the test made itself: its sessions and workers end at close, the role is the test's to drop. */
+  tenant(role: string): Tenant;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function tenants(label: string): Promise<Tenants> {
     victims: [tenant(names.a), tenant(names.b)],
     attacker: tenant(names.attacker),
     outsider: tenant(names.outsider),
+    tenant,
     async close() {
       await Promise.all(pools.map((p) => p.stop()));
       await Promise.all(clients.map((c) => c.end().catch(() => undefined)));

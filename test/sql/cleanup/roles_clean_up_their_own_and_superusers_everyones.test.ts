@@ -8,9 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { tenants, type Tenant, type Tenants } from '../../support/tenants.js';
 import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
-import { urlFor } from '../../support/server.js';
 import { runWorkflow } from '../../support/workflow.js';
-import { WorkerPool } from '../../../src/cli/worker-pool.js';
 import { age, orphanRows, remaining } from './rows.js';
 
 let t: Tenants;
@@ -29,47 +27,13 @@ beforeAll(async () => {
   atk = t.attacker;
   await createLoginRoles([dropped, delegated]);
   await su.query(`SELECT df.grant_usage($1, with_grant => true)`, [delegated]);
-  admin = adHocTenant(delegated);
+  admin = t.tenant(delegated);
   for (const r of [va, vb, atk, admin]) await r.startWorkers(1);
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(adHocPools.map((p) => p.stop()));
-  for (const c of adHoc) await c.end().catch(() => undefined);
   await t?.close();
   await dropRoles([dropped, delegated]);
 });
-
-// A tenant for a role the fixture does not make.
-const adHoc: pg.Client[] = [];
-const adHocPools: WorkerPool[] = [];
-function adHocTenant(role: string): Tenant {
-  let c: pg.Client | undefined;
-  const url = urlFor(t.scratch.name, role);
-  const tenant: Tenant = {
-    role,
-    url,
-    async client() {
-      if (!c) {
-        c = new pg.Client({ connectionString: url });
-        c.on('error', () => undefined);
-        await c.connect();
-        adHoc.push(c);
-      }
-      return c;
-    },
-    async value<T>(sql: string, params: unknown[] = []) {
-      const { rows } = await (await tenant.client()).query({ text: sql, values: params, rowMode: 'array' });
-      return rows[0]?.[0] as T;
-    },
-    async startWorkers(count = 1) {
-      const pool = new WorkerPool({ url, workers: count, callSeconds: 2, idlePollMs: 5 });
-      await pool.start();
-      adHocPools.push(pool);
-      return pool;
-    },
-  };
-  return tenant;
-}
 
 /** n completed instances of the role, made `interval` old. */
 async function finished(r: Tenant, n: number, interval: string): Promise<string[]> {
@@ -123,7 +87,7 @@ describe('whose instances go', () => {
   it('a superuser removes every role’s, dropped roles’ included; without an argument by the policy', async () => {
     await createLoginRoles([dropped]);
     await su.query(`SELECT df.grant_usage($1)`, [dropped]);
-    const gone = adHocTenant(dropped);
+    const gone = t.tenant(dropped);
     const pool = await gone.startWorkers(1);
     const droppedOld = (await runWorkflow(gone, `'SELECT 1'`)).id;
     await age(su, [droppedOld], '1 year');

@@ -14,6 +14,7 @@ import { engineFixture, type EngineFixture } from '../../support/engine.js';
 import { serverUrl, urlFor, usesPrivateCluster, withClient } from '../../support/server.js';
 import { ident } from '../../support/roles.js';
 import { runWorkflow } from '../../support/workflow.js';
+import { createStandInCron, hintStatements, inCronDatabase } from '../../support/pg-cron.js';
 import { age, remaining } from './rows.js';
 
 let fx: EngineFixture;
@@ -51,15 +52,6 @@ async function errorOf(c: pg.Client, sql: string): Promise<{ code: string; messa
   return err;
 }
 
-/** The statements of a HINT, one per line. */
-const statements = (hint: string) => hint.split('\n').filter((l) => l.startsWith('SELECT cron.'));
-
-/** Runs statements in pg_cron's database as a superuser. */
-const inCronDatabase = (sqls: string[]) =>
-  withClient(serverUrl(), async (c) => {
-    for (const s of sqls) await c.query(s);
-  });
-
 const cronJobs = () =>
   withClient(serverUrl(), async (c) => {
     const { rows } = await c.query(
@@ -75,7 +67,7 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
     expect(err.code).toBe('55000');
     expect(err.message).toBe(`pg_cron is not installed in database ${db}`);
     expect(err.hint.split('\n')[0]).toBe('In database postgres (cron.database_name), run as a superuser:');
-    const sqls = statements(err.hint);
+    const sqls = hintStatements(err.hint);
     expect(sqls).toHaveLength(3);
     expect(sqls[0]).toBe(
       `SELECT cron.unschedule(jobid) FROM cron.job WHERE (jobname OPERATOR(pg_catalog.=) '${cleanupJob()}' AND database OPERATOR(pg_catalog.=) '${db}'` +
@@ -101,13 +93,13 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
     );
 
     // Scheduling again replaces them: still two jobs, with the new schedule.
-    await inCronDatabase(statements((await errorOf(su, `SELECT df.schedule_cleanup('5 * * * *')`)).hint));
+    await inCronDatabase(hintStatements((await errorOf(su, `SELECT df.schedule_cleanup('5 * * * *')`)).hint));
     expect((await cronJobs()).map((j) => j.schedule)).toEqual(['5 * * * *', '5 * * * *']);
 
     const un = await errorOf(su, `SELECT df.unschedule_cleanup()`);
     expect(un.code).toBe('55000');
-    expect(statements(un.hint)).toEqual([sqls[0]]);
-    await inCronDatabase(statements(un.hint));
+    expect(hintStatements(un.hint)).toEqual([sqls[0]]);
+    await inCronDatabase(hintStatements(un.hint));
     expect(await cronJobs()).toEqual([]);
   });
 
@@ -121,7 +113,7 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
 
   it('the run-details job removes old run details of this database’s pg_durable jobs, and nothing else', async () => {
     // A schedule that does not come round during the test: only the test calls the command.
-    await inCronDatabase(statements((await errorOf(su, `SELECT df.schedule_cleanup('0 0 1 1 *')`)).hint));
+    await inCronDatabase(hintStatements((await errorOf(su, `SELECT df.schedule_cleanup('0 0 1 1 *')`)).hint));
     const [cleanup, details] = await cronJobs();
     await withClient(serverUrl(), async (c) => {
       // Inactive jobs that never run: a worker job of this database, a job of this database
@@ -161,7 +153,7 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
   it('both jobs run in pg_cron, as scheduled', { timeout: 180_000 }, async () => {
     const old = (await runWorkflow(fx, `'SELECT 3'`)).id;
     await age(su, [old], '31 days');
-    await inCronDatabase(statements((await errorOf(su, `SELECT df.schedule_cleanup('* * * * *')`)).hint));
+    await inCronDatabase(hintStatements((await errorOf(su, `SELECT df.schedule_cleanup('* * * * *')`)).hint));
     const jobs = await cronJobs();
     const since = new Date();
     const ran = async () =>
@@ -182,30 +174,14 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
     expect(runs.filter((r) => r.status !== 'succeeded')).toEqual([]);
     expect(new Set(runs.map((r) => r.j))).toEqual(new Set(jobs.map((j) => j.jobid)));
     expect(await remaining(su, [old])).toEqual([]);
-    await inCronDatabase(statements((await errorOf(su, `SELECT df.unschedule_cleanup()`)).hint));
+    await inCronDatabase(hintStatements((await errorOf(su, `SELECT df.unschedule_cleanup()`)).hint));
     expect(await cronJobs()).toEqual([]);
   });
 });
 
 describe('in a database with pg_cron (a stand-in with pg_cron 1.4’s interface)', () => {
   beforeAll(async () => {
-    await su.query(`
-      CREATE SCHEMA cron;
-      CREATE TABLE cron.job (
-        jobid bigserial PRIMARY KEY, schedule text NOT NULL, command text NOT NULL,
-        nodename text NOT NULL DEFAULT 'localhost', nodeport integer NOT NULL DEFAULT 5432,
-        database text NOT NULL DEFAULT current_database(), username text NOT NULL DEFAULT current_user,
-        active boolean NOT NULL DEFAULT true, jobname name);
-      CREATE UNIQUE INDEX jobname_username_uniq ON cron.job (jobname, username);
-      CREATE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text,
-                                                username text DEFAULT NULL, active boolean DEFAULT true)
-      RETURNS bigint LANGUAGE sql AS $$
-        INSERT INTO cron.job (jobname, schedule, command, database, username, active)
-        VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
-        ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
-        RETURNING jobid $$;
-      CREATE FUNCTION cron.unschedule(job_id bigint) RETURNS boolean LANGUAGE sql AS $$
-        WITH d AS (DELETE FROM cron.job WHERE jobid = job_id RETURNING 1) SELECT count(*) = 1 FROM d $$;`);
+    await createStandInCron(su);
   });
   afterAll(async () => {
     await su.query(`DROP SCHEMA IF EXISTS cron CASCADE`);
@@ -250,7 +226,7 @@ describe('in a database with pg_cron (a stand-in with pg_cron 1.4’s interface)
   it('gives the jobs of every database distinct names that pg_cron stores whole', async () => {
     const long = 'd'.repeat(60);
     const { rows } = await su.query(
-      `SELECT db, j, df._cleanup_job_name(db, j) AS name FROM unnest($1::text[]) db, unnest(ARRAY['cleanup', 'run details']) j`,
+      `SELECT db, j, df._cron_job_name(db, j) AS name FROM unnest($1::text[]) db, unnest(ARRAY['cleanup', 'run details']) j`,
       [[long + 'aaa', long + 'aab', 'é'.repeat(31), db]],
     );
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createScratch, type Scratch } from '../../support/scratch.js';
 import { serverUrl, urlFor, usesPrivateCluster, withClient } from '../../support/server.js';
 import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
+import { createStandInCron, hintStatements, inCronDatabase } from '../../support/pg-cron.js';
 
 const tag = `${process.pid}`;
 const alice = `alice_${tag}`;
@@ -49,11 +50,6 @@ async function hintOf(sql: string, params: unknown[]): Promise<string> {
   return err!.hint ?? '';
 }
 
-/** The statements of a HINT, one per line. */
-function statements(hint: string): string[] {
-  return hint.split('\n').filter((l) => l.startsWith('SELECT cron.'));
-}
-
 describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the statements the HINTs give', () => {
   const jobs = async () =>
     withClient(serverUrl(), async (c) => {
@@ -68,10 +64,8 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
     const counts: Record<string, number> = { [alice]: 2, [aIce]: 2, [aPercent]: 1 };
     for (const r of roles) {
       const hint = await hintOf(`SELECT df.schedule_workers($1, $2)`, [r, counts[r]]);
-      expect(statements(hint)).toHaveLength(1 + counts[r]);
-      await withClient(serverUrl(), async (c) => {
-        for (const s of statements(hint)) await c.query(s);
-      });
+      expect(hintStatements(hint)).toHaveLength(1 + counts[r]);
+      await inCronDatabase(hintStatements(hint));
     }
     const all = await jobs();
     for (const r of roles) {
@@ -85,8 +79,8 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
 
   it('unscheduling a_ice leaves alice’s and a%ce’s jobs alone', async () => {
     const hint = await hintOf(`SELECT df.unschedule_workers($1)`, [aIce]);
-    expect(statements(hint)).toHaveLength(1);
-    await withClient(serverUrl(), (c) => c.query(statements(hint)[0]));
+    expect(hintStatements(hint)).toHaveLength(1);
+    await inCronDatabase(hintStatements(hint));
     const left = await jobs();
     expect(left.filter((j) => j.username === aIce)).toEqual([]);
     expect(left.filter((j) => j.username === alice)).toHaveLength(2);
@@ -95,11 +89,11 @@ describe.skipIf(!usesPrivateCluster())('with the real pg_cron, through the state
 
   it('unscheduling a%ce leaves alice’s jobs alone', async () => {
     const hint = await hintOf(`SELECT df.unschedule_workers($1)`, [aPercent]);
-    await withClient(serverUrl(), (c) => c.query(statements(hint)[0]));
+    await inCronDatabase(hintStatements(hint));
     const left = await jobs();
     expect(left.map((j) => j.username)).toEqual([alice, alice]);
     const again = await hintOf(`SELECT df.unschedule_workers($1)`, [alice]);
-    await withClient(serverUrl(), (c) => c.query(statements(again)[0]));
+    await inCronDatabase(hintStatements(again));
     expect(await jobs()).toEqual([]);
   });
 });
@@ -144,24 +138,7 @@ describe('in a database with pg_cron (a stand-in with pg_cron 1.4’s interface)
   let cron: pg.Client;
   beforeAll(async () => {
     cron = su;
-    await cron.query(`
-      CREATE SCHEMA cron;
-      CREATE TABLE cron.job (
-        jobid bigserial PRIMARY KEY, schedule text NOT NULL, command text NOT NULL,
-        nodename text NOT NULL DEFAULT 'localhost', nodeport integer NOT NULL DEFAULT 5432,
-        database text NOT NULL DEFAULT current_database(), username text NOT NULL DEFAULT current_user,
-        active boolean NOT NULL DEFAULT true, jobname name);
-      CREATE UNIQUE INDEX jobname_username_uniq ON cron.job (jobname, username);
-      -- pg_cron 1.4: a job of the same name and user is replaced (its database is kept).
-      CREATE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text,
-                                                username text DEFAULT NULL, active boolean DEFAULT true)
-      RETURNS bigint LANGUAGE sql AS $$
-        INSERT INTO cron.job (jobname, schedule, command, database, username, active)
-        VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
-        ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
-        RETURNING jobid $$;
-      CREATE FUNCTION cron.unschedule(job_id bigint) RETURNS boolean LANGUAGE sql AS $$
-        WITH d AS (DELETE FROM cron.job WHERE jobid = job_id RETURNING 1) SELECT count(*) = 1 FROM d $$;`);
+    await createStandInCron(cron);
   });
 
   const byRole = async () => {
@@ -221,7 +198,7 @@ describe('in a database with pg_cron (a stand-in with pg_cron 1.4’s interface)
   it('gives every worker of every database a distinct job name that pg_cron stores whole', async () => {
     const long = 'd'.repeat(60);
     const { rows } = await cron.query(
-      `SELECT db, n, df._worker_job_name(db, n) AS name FROM unnest($1::text[]) db, generate_series(1, 32) n`,
+      `SELECT db, n, df._cron_job_name(db, 'worker ' || n) AS name FROM unnest($1::text[]) db, generate_series(1, 32) n`,
       [[long + 'aaa', long + 'aab', 'é'.repeat(31), scratch.name]],
     );
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);

@@ -1,74 +1,21 @@
 // Class 3 (name resolution). The attacker fills the world-writable `public` with traps: a
 // function for every pg_catalog function, an operator for every pg_catalog operator, a few
-// aggregates and composite types named like the built-in ones. The victims and the superuser
-// monitor put `public` BEFORE pg_catalog on their search_path, so every unqualified name the
-// engine, the API or monitoring used would reach a trap (which raises). Everything must
-// work as if the traps were not there, and the attacker must stay an ordinary role.
+// aggregates and composite types named like the built-in ones (support/public-traps.ts). The
+// victims and the superuser monitor put `public` BEFORE pg_catalog on their search_path, so
+// every unqualified name the engine, the API or monitoring used would reach a trap (which
+// raises). Everything must work as if the traps were not there, and the attacker must stay an
+// ordinary role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenants, type Tenants } from '../../support/tenants.js';
 import { runWorkflow } from '../../support/workflow.js';
+import { plantPublicTraps, putPublicFirst } from '../../support/public-traps.js';
 
 let t: Tenants;
 
-const PLANT_TRAPS = `
-DO $plant$
-DECLARE
-  f record;
-  trap text;
-BEGIN
-  FOR f IN
-    SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args,
-           pg_catalog.pg_get_function_result(p.oid) AS ret
-    FROM pg_catalog.pg_proc p
-    WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'
-  LOOP
-    trap := format('BEGIN RAISE EXCEPTION %L; END', 'pg_durable trap: public.' || f.proname || '(' || f.args || ')');
-    BEGIN
-      EXECUTE format('CREATE FUNCTION public.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', f.proname, f.args, f.ret, trap);
-    EXCEPTION WHEN others THEN NULL; -- internal or pseudo types: not callable from SQL anyway
-    END;
-  END LOOP;
-  FOR f IN
-    SELECT o.oid, o.oprname, o.oprleft::regtype AS l, o.oprright::regtype AS r, o.oprresult::regtype AS res, o.oprleft = 0 AS prefix
-    FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'pg_catalog'::regnamespace
-  LOOP
-    trap := format('BEGIN RAISE EXCEPTION %L; END', 'pg_durable trap: public.' || f.oprname);
-    BEGIN
-      IF f.prefix THEN
-        EXECUTE format('CREATE FUNCTION public.pgd_trap_op_%s(%s) RETURNS %s LANGUAGE plpgsql AS %L', f.oid, f.r, f.res, trap);
-        EXECUTE format('CREATE OPERATOR public.%s (RIGHTARG = %s, FUNCTION = public.pgd_trap_op_%s)', f.oprname, f.r, f.oid);
-      ELSE
-        EXECUTE format('CREATE FUNCTION public.pgd_trap_op_%s(%s, %s) RETURNS %s LANGUAGE plpgsql AS %L', f.oid, f.l, f.r, f.res, trap);
-        EXECUTE format('CREATE OPERATOR public.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = public.pgd_trap_op_%s)', f.oprname, f.l, f.r, f.oid);
-      END IF;
-    EXCEPTION WHEN others THEN NULL;
-    END;
-  END LOOP;
-  CREATE FUNCTION public.pgd_trap_sfunc(s bigint) RETURNS bigint LANGUAGE plpgsql AS
-    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
-  CREATE FUNCTION public.pgd_trap_sfunc2(s text, a text, b text) RETURNS text LANGUAGE plpgsql AS
-    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
-  CREATE FUNCTION public.pgd_trap_sfunc3(s anyarray, a anyelement) RETURNS anyarray LANGUAGE plpgsql AS
-    $t$BEGIN RAISE EXCEPTION 'pg_durable trap: public aggregate'; END$t$;
-  CREATE AGGREGATE public.count(*) (SFUNC = public.pgd_trap_sfunc, STYPE = bigint);
-  CREATE AGGREGATE public.string_agg(text, text) (SFUNC = public.pgd_trap_sfunc2, STYPE = text);
-  CREATE AGGREGATE public.array_agg(anyelement) (SFUNC = public.pgd_trap_sfunc3, STYPE = anyarray);
-  -- Last: composite types named like built-in ones make any unqualified type name an error.
-  FOR f IN
-    SELECT t.typname FROM pg_catalog.pg_type t
-    WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typtype = 'b' AND t.typname !~ '^_'
-  LOOP
-    EXECUTE format('CREATE TYPE public.%I AS (pgd_trap integer)', f.typname);
-  END LOOP;
-END
-$plant$`;
-
 beforeAll(async () => {
   t = await tenants('paths');
-  const atk = await t.attacker.client();
-  await atk.query(PLANT_TRAPS);
-  for (const v of t.victims) await t.monitor.query(`ALTER ROLE "${v.role.replace(/"/g, '""')}" SET search_path = public, pg_catalog`);
-  await t.monitor.query(`SET search_path = public, pg_catalog`);
+  await plantPublicTraps(await t.attacker.client());
+  await putPublicFirst(t.monitor, t.victims.map((v) => v.role));
   for (const v of t.victims) await v.startWorkers(2);
 }, 180_000);
 afterAll(async () => {

@@ -3,23 +3,14 @@
 // handled. The same bounds apply to builders (df.sleep …) and to envelopes given to df.start.
 import { describe, expect, it } from 'vitest';
 import { as, ifRows, loop, retry, sleep, waitForSchedule, waitForSignal, workflowFromText } from '../../../src/graph/builders.js';
-import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
+import { NODE_TYPES } from '../../../src/graph/envelope.js';
 import { parseEnvelope } from '../../../src/graph/validate.js';
+import { graphErrorOf } from './graph-error.js';
 
 const HUNDRED_YEARS = 3_155_760_000;
 /** How df.start words what is wrong with the root node of an envelope. */
 const atRoot = (message: string): string => `Invalid durable function graph: root: ${message}`;
 const ONE_YEAR = 31_536_000;
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GraphError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a GraphError');
-}
 
 const node = (fields: object): string => JSON.stringify(fields);
 const sleepNode = (query: string): string => node({ node_type: 'SLEEP', query });
@@ -29,12 +20,12 @@ const policy = (fields: object) => ({ max_attempts: 3, delay_seconds: 1, backoff
 
 describe('a missing workflow', () => {
   it('df.start(NULL) reaches workflowFromText as null and is refused', () => {
-    expect(errorOf(() => workflowFromText(null))).toBe('df.start() needs a workflow: got NULL');
-    expect(errorOf(() => workflowFromText(undefined))).toBe('df.start() needs a workflow: got NULL');
+    expect(graphErrorOf(() => workflowFromText(null))).toBe('df.start() needs a workflow: got NULL');
+    expect(graphErrorOf(() => workflowFromText(undefined))).toBe('df.start() needs a workflow: got NULL');
   });
 
   it('df.loop(NULL), which is not STRICT, is refused', () => {
-    expect(errorOf(() => loop(null))).toBe('df.loop() needs a body: got NULL');
+    expect(graphErrorOf(() => loop(null))).toBe('df.loop() needs a body: got NULL');
   });
 });
 
@@ -47,34 +38,34 @@ describe('df.sleep and SLEEP: 0 to 100 years', () => {
   });
 
   it('rejects one second more, and the largest bigint, with the bound', () => {
-    expect(errorOf(() => sleep(HUNDRED_YEARS + 1))).toBe(
+    expect(graphErrorOf(() => sleep(HUNDRED_YEARS + 1))).toBe(
       'df.sleep seconds must be at most 3155760000 (100 years), got 3155760001: sleep in a df.loop to wait longer',
     );
-    expect(errorOf(() => sleep('9223372036854775807'))).toBe(
+    expect(graphErrorOf(() => sleep('9223372036854775807'))).toBe(
       'df.sleep seconds must be at most 3155760000 (100 years), got 9223372036854775807: sleep in a df.loop to wait longer',
     );
-    expect(errorOf(() => sleep(Number.MAX_SAFE_INTEGER))).toContain('got 9007199254740991');
-    expect(errorOf(() => parseEnvelope(sleepNode('3155760001')))).toBe(
+    expect(graphErrorOf(() => sleep(Number.MAX_SAFE_INTEGER))).toContain('got 9007199254740991');
+    expect(graphErrorOf(() => parseEnvelope(sleepNode('3155760001')))).toBe(
       atRoot('SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "3155760001"'),
     );
   });
 
   it('rejects NaN and the infinities as not whole, and treats negative zero as 0', () => {
-    expect(errorOf(() => sleep(Number.NaN))).toBe('df.sleep seconds must be a whole number, got NaN');
-    expect(errorOf(() => sleep(Number.POSITIVE_INFINITY))).toBe('df.sleep seconds must be a whole number, got Infinity');
-    expect(errorOf(() => sleep(Number.NEGATIVE_INFINITY))).toBe('df.sleep seconds must be a whole number, got -Infinity');
-    expect(errorOf(() => sleep(1e300))).toContain('must be at most 3155760000 (100 years), got 1e+300');
+    expect(graphErrorOf(() => sleep(Number.NaN))).toBe('df.sleep seconds must be a whole number, got NaN');
+    expect(graphErrorOf(() => sleep(Number.POSITIVE_INFINITY))).toBe('df.sleep seconds must be a whole number, got Infinity');
+    expect(graphErrorOf(() => sleep(Number.NEGATIVE_INFINITY))).toBe('df.sleep seconds must be a whole number, got -Infinity');
+    expect(graphErrorOf(() => sleep(1e300))).toContain('must be at most 3155760000 (100 years), got 1e+300');
     expect(sleep(-0)).toBe('{"node_type":"SLEEP","query":"0"}');
     expect(sleep('-0')).toBe('{"node_type":"SLEEP","query":"0"}');
-    expect(errorOf(() => parseEnvelope(sleepNode('-0')))).toMatch(/^Invalid durable function graph: root: SLEEP query must be a whole number/);
+    expect(graphErrorOf(() => parseEnvelope(sleepNode('-0')))).toMatch(/^Invalid durable function graph: root: SLEEP query must be a whole number/);
   });
 
   it('cuts a huge number short in the message', () => {
     const digits = '9'.repeat(1_000_000);
-    expect(errorOf(() => sleep(digits))).toBe(
+    expect(graphErrorOf(() => sleep(digits))).toBe(
       `df.sleep seconds must be at most 3155760000 (100 years), got ${'9'.repeat(60)}… (1000000 characters): sleep in a df.loop to wait longer`,
     );
-    expect(errorOf(() => parseEnvelope(sleepNode(digits)))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(sleepNode(digits)))).toBe(
       atRoot(`SLEEP query must be a whole number of seconds from 0 to 3155760000 (100 years), got "${'9'.repeat(60)}"… (1000000 characters)`),
     );
   });
@@ -88,30 +79,30 @@ describe('df.wait_for_signal and SIGNAL', () => {
   });
 
   it.each([HUNDRED_YEARS + 1, Number.NaN, Number.POSITIVE_INFINITY, 1.5])('rejects the timeout %s', (timeout) => {
-    expect(errorOf(() => waitForSignal('go', timeout))).toBe(
+    expect(graphErrorOf(() => waitForSignal('go', timeout))).toBe(
       `df.wait_for_signal: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or NULL to wait forever, got ${timeout}`,
     );
   });
 
   it.each([0, -0, -1])('rejects the timeout %s in the reference\'s words', (timeout) => {
-    expect(errorOf(() => waitForSignal('go', timeout))).toBe(`Timeout must be positive, got ${timeout}`);
+    expect(graphErrorOf(() => waitForSignal('go', timeout))).toBe(`Timeout must be positive, got ${timeout}`);
   });
 
   it('rejects a timeout past 100 years in an envelope, including one JSON reads as Infinity', () => {
-    expect(errorOf(() => parseEnvelope(signalNode({ signal_name: 'go', timeout_seconds: HUNDRED_YEARS + 1 })))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(signalNode({ signal_name: 'go', timeout_seconds: HUNDRED_YEARS + 1 })))).toBe(
       atRoot('invalid SIGNAL query: timeout_seconds must be a whole number from 1 to 3155760000 (100 years), or null, got number 3155760001'),
     );
     const infinite = node({ node_type: 'SIGNAL', query: '{"signal_name":"go","timeout_seconds":1e400}' });
-    expect(errorOf(() => parseEnvelope(infinite))).toContain('timeout_seconds must be a whole number from 1 to 3155760000');
+    expect(graphErrorOf(() => parseEnvelope(infinite))).toContain('timeout_seconds must be a whole number from 1 to 3155760000');
   });
 
   it('accepts a signal name of 255 characters and rejects 256', () => {
     expect(waitForSignal('s'.repeat(255))).toContain('s'.repeat(255));
     expect(parseEnvelope(signalNode({ signal_name: 's'.repeat(255), timeout_seconds: null })).node_type).toBe('SIGNAL');
-    expect(errorOf(() => waitForSignal('s'.repeat(256)))).toBe(
+    expect(graphErrorOf(() => waitForSignal('s'.repeat(256)))).toBe(
       `df.wait_for_signal: signal name must be at most 255 characters, got "${'s'.repeat(60)}"… (256 characters)`,
     );
-    expect(errorOf(() => parseEnvelope(signalNode({ signal_name: 's'.repeat(256), timeout_seconds: null })))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(signalNode({ signal_name: 's'.repeat(256), timeout_seconds: null })))).toBe(
       atRoot(`invalid SIGNAL query: signal_name must be a non-empty string of at most 255 characters, got the string "${'s'.repeat(60)}"… (256 characters)`),
     );
   });
@@ -125,7 +116,7 @@ describe('HTTP timeout: 1 to 300 s (outside-steps.md)', () => {
 
   it('accepts 300 and rejects 301', () => {
     expect(parseEnvelope(http(300)).node_type).toBe('HTTP');
-    expect(errorOf(() => parseEnvelope(http(301)))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(http(301)))).toBe(
       atRoot('invalid HTTP query: timeout_seconds must be a whole number from 1 to 300, got number 301'),
     );
   });
@@ -157,11 +148,11 @@ describe('df.retry and retry policies', () => {
     [[3, 600, 2, 599.9], 'retry max_delay_seconds must be a number from delay_seconds (600) to 31536000 (1 year), got number 599.9'],
     [[3, 1, 2, Number.POSITIVE_INFINITY], 'retry max_delay_seconds must be a number from delay_seconds (1) to 31536000 (1 year), got number Infinity'],
   ] as Array<[[number, number?, number?, number?], string]>)('rejects df.retry(A, %j)', (args, message) => {
-    expect(errorOf(() => retry('A', ...args))).toBe(message);
+    expect(graphErrorOf(() => retry('A', ...args))).toBe(message);
     const [max_attempts, delay_seconds = 1, backoff = 2, max_delay_seconds = 300] = args;
     // JSON has no NaN or Infinity (JSON.stringify writes null), so an envelope cannot carry them.
     if ([delay_seconds, backoff, max_delay_seconds].every(Number.isFinite)) {
-      expect(errorOf(() => parseEnvelope(withRetry({ max_attempts, delay_seconds, backoff, max_delay_seconds })))).toBe(atRoot(message));
+      expect(graphErrorOf(() => parseEnvelope(withRetry({ max_attempts, delay_seconds, backoff, max_delay_seconds })))).toBe(atRoot(message));
     }
   });
 
@@ -171,13 +162,13 @@ describe('df.retry and retry policies', () => {
     const message = (delay: number, attempts: number): string =>
       `retry delay_seconds ${delay} is too short for max_attempts ${attempts}: a delay below 0.1 s is allowed for at most ` +
       '10 attempts, so that a failing step cannot keep a worker busy; use a longer delay or fewer attempts';
-    expect(errorOf(() => retry('A', 11, 0.0999))).toBe(message(0.0999, 11));
-    expect(errorOf(() => retry('A', 1000, 0, 1))).toBe(message(0, 1000));
-    expect(errorOf(() => parseEnvelope(withRetry(policy({ max_attempts: 11, delay_seconds: 0 }))))).toBe(atRoot(message(0, 11)));
+    expect(graphErrorOf(() => retry('A', 11, 0.0999))).toBe(message(0.0999, 11));
+    expect(graphErrorOf(() => retry('A', 1000, 0, 1))).toBe(message(0, 1000));
+    expect(graphErrorOf(() => parseEnvelope(withRetry(policy({ max_attempts: 11, delay_seconds: 0 }))))).toBe(atRoot(message(0, 11)));
   });
 
   it('reads a number JSON cannot represent as Infinity and rejects it', () => {
-    expect(errorOf(() => parseEnvelope('{"node_type":"SQL","query":"x","retry":{"max_attempts":3,"delay_seconds":1e400,"backoff":2,"max_delay_seconds":300}}')))
+    expect(graphErrorOf(() => parseEnvelope('{"node_type":"SQL","query":"x","retry":{"max_attempts":3,"delay_seconds":1e400,"backoff":2,"max_delay_seconds":300}}')))
       .toBe(atRoot('retry delay_seconds must be a number from 0 to 31536000 (1 year), got number Infinity'));
   });
 
@@ -218,13 +209,13 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
 
   it('rejects 64 characters, quoting only the start of the name', () => {
     const shown = `'${name64.slice(0, 60)}'… (64 characters)`;
-    expect(errorOf(() => as('A', name64))).toBe(`df.as: result name ${shown} must be at most 63 characters long`);
-    expect(errorOf(() => ifRows(name64, 'A', 'B'))).toBe(`df.if_rows: result name ${shown} must be at most 63 characters long`);
-    expect(errorOf(() => parseEnvelope(node({ node_type: 'SQL', query: 'x', result_name: name64 })))).toBe(
+    expect(graphErrorOf(() => as('A', name64))).toBe(`df.as: result name ${shown} must be at most 63 characters long`);
+    expect(graphErrorOf(() => ifRows(name64, 'A', 'B'))).toBe(`df.if_rows: result name ${shown} must be at most 63 characters long`);
+    expect(graphErrorOf(() => parseEnvelope(node({ node_type: 'SQL', query: 'x', result_name: name64 })))).toBe(
       atRoot(`result name ${shown} must be at most 63 characters long`),
     );
     const ifRowsNode = node({ node_type: 'IF', left_node: { node_type: 'SQL', query: 'A' }, right_node: { node_type: 'SQL', query: 'B' }, query: JSON.stringify({ if_rows: name64 }) });
-    expect(errorOf(() => parseEnvelope(ifRowsNode))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(ifRowsNode))).toBe(
       atRoot(`invalid IF query: if_rows: result name ${shown} must be at most 63 characters long`),
     );
   });
@@ -232,11 +223,11 @@ describe('result names: at most 63 characters, like a PostgreSQL identifier', ()
 
 describe('wait_for_schedule', () => {
   it('rejects a schedule that never ticks when the workflow is built, and in an envelope', () => {
-    expect(errorOf(() => waitForSchedule('0 0 30 2 *'))).toBe(
+    expect(graphErrorOf(() => waitForSchedule('0 0 30 2 *'))).toBe(
       "Invalid cron expression '0 0 30 2 *': the schedule never matches any date (February has no day 30)",
     );
     const env = node({ node_type: 'WAIT_SCHEDULE', query: JSON.stringify({ cron_expr: '0 0 31 4,6,9,11 *' }) });
-    expect(errorOf(() => parseEnvelope(env))).toBe(
+    expect(graphErrorOf(() => parseEnvelope(env))).toBe(
       atRoot("Invalid cron expression '0 0 31 4,6,9,11 *': the schedule never matches any date (April, June, September and November have no day 31)"),
     );
   });
@@ -256,11 +247,11 @@ describe('huge strings are cut short in messages', () => {
     ['a node that is a string', JSON.stringify(huge), start(`Malformed Durofut JSON: a workflow node must be a JSON object with node_type, got the string "${'X'.repeat(60)}"… (1000000 characters)`)],
     ['a bad result name', node({ node_type: 'SQL', query: 'x', result_name: huge }), atRoot(`result name '${'X'.repeat(60)}'… (1000000 characters) must be at most 63 characters long`)],
   ])('%s', (_, text, message) => {
-    expect(errorOf(() => parseEnvelope(text))).toBe(message);
+    expect(graphErrorOf(() => parseEnvelope(text))).toBe(message);
   });
 
   it('a cron expression of a million characters', () => {
-    expect(errorOf(() => waitForSchedule(huge))).toBe(
+    expect(graphErrorOf(() => waitForSchedule(huge))).toBe(
       `Invalid cron expression '${'X'.repeat(40)}…': it is 1000000 characters long, more than the limit of 1000`,
     );
   });

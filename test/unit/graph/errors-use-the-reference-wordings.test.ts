@@ -3,20 +3,11 @@
 // argument and df.explain's answer for a graph it would not start.
 import { describe, expect, it } from 'vitest';
 import * as b from '../../../src/graph/builders.js';
-import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
+import { NODE_TYPES } from '../../../src/graph/envelope.js';
+import { graphErrorOf } from './graph-error.js';
 
 const VALID = `Valid types: ${NODE_TYPES.join(', ')}`;
 const SQL = '{"node_type":"SQL","query":"SELECT 1"}';
-
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GraphError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a GraphError');
-}
 
 describe('the builders', () => {
   it.each([
@@ -37,20 +28,20 @@ describe('the builders', () => {
     ['an operand with a bad node inside', () => b.seq(`{"node_type":"THEN","left_node":${SQL},"right_node":{"node_type":"Y"}}`, 'B'),
       `Invalid durable function graph: root.right: Unknown node_type 'Y'. ${VALID}`],
   ])('%s', (_, run, text) => {
-    expect(messageOf(run)).toBe(text);
+    expect(graphErrorOf(run)).toBe(text);
   });
 
   it('a composition of more than 10,000 nodes', () => {
     const branches = Array.from({ length: 9_997 }, () => SQL).join(',');
     const wide = `{"node_type":"JOIN","left_node":${SQL},"right_node":${SQL},"extra_nodes":[${branches}]}`;
-    expect(messageOf(() => b.loop(wide))).toBe(
+    expect(graphErrorOf(() => b.loop(wide))).toBe(
       'Workflow exceeds maximum node count of 10000. Simplify the workflow or break it into multiple instances.',
     );
   });
 });
 
 describe("df.start's reading of its argument", () => {
-  const start = (text: string): string => messageOf(() => b.workflowFromText(text, 'start'));
+  const start = (text: string): string => graphErrorOf(() => b.workflowFromText(text, 'start'));
 
   it('the envelope itself: Invalid durable function: …', () => {
     expect(start('{"node_type":"NOT_A_NODE"}')).toBe(`Invalid durable function: Unknown node_type 'NOT_A_NODE'. ${VALID}`);

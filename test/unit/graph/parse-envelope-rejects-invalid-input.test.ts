@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
 import { parseEnvelope } from '../../../src/graph/validate.js';
+import { graphErrorOf } from './graph-error.js';
 
 // As df.start reads an envelope: what is wrong with the envelope itself, then with a node of the
 // graph, named by its path as the reference names it.
@@ -10,15 +11,8 @@ const envelope = (message: string): string => `Invalid durable function: ${messa
 const graph = (where: string, message: string): string => `Invalid durable function graph: ${where}: ${message}`;
 const DEPTH = 'Graph exceeds maximum nesting depth of 256. Simplify the workflow or break it into multiple instances.';
 
-function errorOf(text: string): string {
-  try {
-    parseEnvelope(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GraphError);
-    return (e as Error).message;
-  }
-  throw new Error('expected parseEnvelope to fail');
-}
+/** The message of the GraphError parseEnvelope throws for this text. */
+const errorOf = (text: string): string => graphErrorOf(() => parseEnvelope(text));
 
 describe('the JSON itself', () => {
   it('malformed JSON is reported as an invalid envelope', () => {
