@@ -29,9 +29,18 @@ export function nodeLabel(node: FlatNode, options: LabelOptions = {}): string {
 
 /** Whitespace (newlines included) collapses so that every node stays on one line. */
 export function clip(text: string, limit: number, full: boolean, ellipsis: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = printable(text.replace(/\s+/g, ' ').trim());
   const chars = Array.from(flat); // by code point, so no surrogate pair is cut in half
   return full || chars.length <= limit ? flat : chars.slice(0, limit).join('') + ellipsis;
+}
+
+/**
+ * A name or value shown as written, on one line: control characters (a signal name may hold a
+ * line break) are shown escaped, `\n`, `\t`, `\x01`.
+ */
+function printable(text: string): string {
+  const named: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** JOIN and RACE branches in order: left, right, extras. */
@@ -53,15 +62,15 @@ function ownLabel(node: FlatNode, options: LabelOptions): string {
     case 'SLEEP':
       return `SLEEP ${query}s`;
     case 'WAIT_SCHEDULE':
-      return `WAIT '${readScheduleQuery(query).cron_expr}'`;
+      return `WAIT '${printable(readScheduleQuery(query).cron_expr)}'`;
     case 'HTTP': {
       const http = readHttpQuery(query);
-      return `HTTP ${http.method} ${http.url}`;
+      return `HTTP ${http.method} ${printable(http.url)}`;
     }
     case 'SIGNAL': {
       const signal = readSignalQuery(query);
       const timeout = signal.timeout_seconds === null ? 'no timeout' : `${signal.timeout_seconds}s`;
-      return `SIGNAL '${signal.signal_name}' (${timeout})`;
+      return `SIGNAL '${printable(signal.signal_name)}' (${timeout})`;
     }
     case 'LOOP':
       return node.condition_node === null ? 'LOOP (infinite)' : 'LOOP (while)';

@@ -63,9 +63,9 @@ function childRoles(node: FlatNode): Array<[number, string]> {
 }
 
 // Mermaid entity codes, in one pass so the codes themselves are not re-escaped: `"`, `<`, `>`
-// by name; `#`; `$` (Mermaid reads `$$…$$` as a formula) and `&` (it decodes HTML entities);
-// line breaks and other control characters (a signal name may hold them), so a box stays one line.
+// by name; `#`; `$` (Mermaid reads `$$…$$` as a formula) and `&` (it decodes HTML entities).
+// Labels hold no control characters (labels.ts shows them escaped).
 const NAMED: Readonly<Record<string, string>> = { '"': '#quot;', '<': '#lt;', '>': '#gt;' };
 function escapeLabel(text: string): string {
-  return text.replace(/["<>#$&\x00-\x1f\x7f]/g, (c) => NAMED[c] ?? `#${c.charCodeAt(0)};`);
+  return text.replace(/["<>#$&]/g, (c) => NAMED[c] ?? `#${c.charCodeAt(0)};`);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { as, ifRows, join3, loop, seq, sql, waitForSignal } from '../../../src/graph/builders.js';
 import { flatten, type FlatNode } from '../../../src/graph/flatten.js';
 import { parseEnvelope } from '../../../src/graph/validate.js';
-import { renderMermaid } from '../../../src/explain/render.js';
+import { renderExplain, renderMermaid } from '../../../src/explain/render.js';
 import type { NodeDisplayStatus } from '../../../src/explain/labels.js';
 import { parseMermaid } from '../../../src/cli/chart.js';
 
@@ -40,15 +40,17 @@ describe('renderMermaid', () => {
     );
   });
 
-  it('escapes what Mermaid would read as a formula, an entity or a line break, and the CLI reads it back', () => {
+  it('escapes what Mermaid would read as a formula or an entity, and the CLI reads it back', () => {
     const label = `SELECT $$x$$, '&lt;' AS "a"`;
     const text = renderMermaid(nodesOf(sql(label)));
     expect(text).toBe('flowchart TD\n  n1["SQL: SELECT #36;#36;x#36;#36;, \'#38;lt;\' AS #quot;a#quot;"]');
     expect(parseMermaid(text).nodes[0].label).toBe(`SQL: ${label}`);
-    const signal = renderMermaid(nodesOf(waitForSignal('two\nlines')));
-    expect(signal.split('\n')).toHaveLength(2);
-    expect(signal).toContain('two#10;lines');
-    expect(parseMermaid(signal).nodes[0].label).toContain('two\nlines');
+  });
+
+  it('shows control characters of names escaped, so every box and line of the tree stays one line', () => {
+    const node = nodesOf(waitForSignal('two\nlines\x01'));
+    expect(renderMermaid(node)).toBe("flowchart TD\n  n1[\"SIGNAL 'two\\nlines\\x01' (no timeout)\"]");
+    expect(renderExplain(node)).toBe("SIGNAL 'two\\nlines\\x01' (no timeout)");
   });
 
   it('adds a glyph and a colour class per status in live mode', () => {
