@@ -61,8 +61,8 @@ export function start(session: EngineSession, fut: string | null, label: string 
       'Connect to that database and call df.start() there.',
     );
   }
+  const role = checkSubmitter(db); // the role first, as the reference checks it
   const root = workflowFromText(fut, 'start'); // plain SQL text is a one-step workflow
-  const role = checkSubmitter(db);
   const nodes = flatten(root);
   let row: { id: string; owner: string } | undefined;
   while (row === undefined) row = db.query(insertInstanceStmt, [label])[0] as unknown as typeof row;
