@@ -102,77 +102,45 @@ function readTemplate(file, bundle) {
   return fill(readFileSync(join(extensionDir, file), 'utf8'), bundle);
 }
 
-/** Where the block comment starting at i ends (PostgreSQL's nest). */
-function afterBlockComment(sql, i) {
-  let depth = 0;
-  do {
-    if (sql.startsWith('/*', i)) {
-      depth++;
-      i += 2;
-    } else if (sql.startsWith('*/', i)) {
-      depth--;
-      i += 2;
-    } else i++;
-  } while (depth > 0 && i < sql.length);
-  return i;
+/**
+ * The engine's SQL lexer (src/template/lexer.ts), bundled for the build, so that templates are
+ * split into statements by the same rules as step SQL: literals, quoted identifiers, nested
+ * comments and dollar quotes hide their ';'.
+ */
+async function loadLexer() {
+  const out = await build({
+    entryPoints: [join(root, 'src/template/lexer.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
 
 /**
  * The statements of a SQL text, each as it is written there: with the blank lines and
- * comments before it and its closing ';'. A statement ends at a ';' outside literals ('…',
- * E'…' with backslash escapes, "…"), comments (--, nested /* *\/) and dollar quotes.
+ * comments before it and its closing ';'.
  */
 function statements(sql) {
   const out = [];
   let start = 0;
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const c = sql[i];
-    if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? n : end + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      i = afterBlockComment(sql, i);
-    } else if (c === "'" || c === '"') {
-      const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '');
-      i++;
-      while (i < n) {
-        if (escapes && sql[i] === '\\') i += 2;
-        else if (sql[i] === c && sql[i + 1] === c) i += 2;
-        else if (sql[i] === c) break;
-        else i++;
-      }
-      i++;
-    } else if (c === '$' && !/[\w$]/.test(sql[i - 1] ?? '')) {
-      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
-      if (tag) {
-        const end = sql.indexOf(tag[0], i + tag[0].length);
-        if (end < 0) throw new Error(`unterminated dollar quote ${tag[0]}`);
-        i = end + tag[0].length;
-      } else i++;
-    } else if (c === ';') {
-      out.push(sql.slice(start, i + 1));
-      start = ++i;
-    } else i++;
+  for (const segment of lexSql(sql)) {
+    if (segment.kind !== 'code') continue;
+    for (let i = segment.text.indexOf(';'); i >= 0; i = segment.text.indexOf(';', i + 1)) {
+      out.push(sql.slice(start, segment.start + i + 1));
+      start = segment.start + i + 1;
+    }
   }
-  const rest = sql.slice(start).trim();
+  const rest = sql.slice(start);
   if (head(rest) !== '') throw new Error(`a statement does not end with ';': ${head(rest).slice(0, 60)}`);
   return out;
 }
 
 /** A statement without the blank space and comments before it, for telling statements apart. */
 function head(statement) {
-  let i = 0;
-  for (;;) {
-    while (/\s/.test(statement[i] ?? '')) i++;
-    if (statement.startsWith('--', i)) {
-      const end = statement.indexOf('\n', i);
-      i = end < 0 ? statement.length : end + 1;
-    } else if (statement.startsWith('/*', i)) {
-      i = afterBlockComment(statement, i);
-    } else return statement.slice(i);
-  }
+  const first = lexSql(statement).find((s) => s.kind !== 'comment' && s.text.trim() !== '');
+  return first === undefined ? '' : statement.slice(first.start + first.text.length - first.text.trimStart().length);
 }
 
 /** A routines template as an upgrade re-applies it: CREATE becomes CREATE OR REPLACE. */
@@ -299,6 +267,7 @@ function checkFrozen(file, text) {
   }
 }
 
+const { lexSql } = await loadLexer();
 const bundle = await bundleEngine();
 const from = previousRelease();
 const install = installScript(bundle);
