@@ -106,8 +106,16 @@ COMMENT ON FUNCTION df.retry(text, integer, numeric, numeric, numeric) IS 'Retry
 
 CREATE FUNCTION df._js_http(url text, method text, body text, headers jsonb,
                         timeout_seconds integer) RETURNS text[] LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
-AS $$ return @API@.builders.http(); $$;
+AS $$ return @API@.builders.http(url, method, body, headers, timeout_seconds); $$;
 CREATE FUNCTION df.http(url text, method text DEFAULT 'POST', body text DEFAULT NULL, headers jsonb DEFAULT NULL,
                         timeout_seconds integer DEFAULT 30) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN df._unwrap(df._js_http($1, $2, $3, $4, $5));
-COMMENT ON FUNCTION df.http(text, text, text, jsonb, integer) IS 'HTTP request step (not available in this version)';
+COMMENT ON FUNCTION df.http(text, text, text, jsonb, integer) IS 'HTTP request step, performed by a runner (pg-durable worker); at-least-once with an Idempotency-Key';
+
+CREATE FUNCTION df._js_http_multipart(url text, method text, parts jsonb, headers jsonb,
+                                      timeout_seconds integer) RETURNS text[] LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
+AS $$ return @API@.builders.httpMultipart(url, method, parts, headers, timeout_seconds); $$;
+CREATE FUNCTION df.http_multipart(url text, method text DEFAULT 'POST', parts jsonb DEFAULT NULL, headers jsonb DEFAULT NULL,
+                                  timeout_seconds integer DEFAULT 30) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN df._unwrap(df._js_http_multipart($1, $2, $3, $4, $5));
+COMMENT ON FUNCTION df.http_multipart(text, text, jsonb, jsonb, integer) IS 'multipart/form-data HTTP request step: parts [{name, filename?, content_type?, data? | data_b64?}]';

@@ -108,7 +108,9 @@ RETURNS TABLE (node_id integer, node_type text, query text, result_name text, le
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT n.id, n.node_type, n.query, n.result_name, n.left_node, n.right_node, n.status, n.result, n.status_details,
+  SELECT n.id, n.node_type,
+         CASE WHEN n.node_type IN ('HTTP', 'HTTP_MULTIPART') THEN df._masked_query(n.node_type, n.query) ELSE n.query END,
+         n.result_name, n.left_node, n.right_node, n.status, n.result, n.status_details,
          s.inferred_status, s.inferred_status_from_ancestor_id, n.updated_at
   FROM df._inferred_statuses($1) s
   JOIN df.instances i ON i.id = $1

@@ -5,7 +5,7 @@
 --                   security keeps it to its own rows; identity and owner columns are never
 --                   updatable, owners default to the current role, and an owner a role
 --                   inserts must be itself: the policies check it)
---   http            df.http (include_http => true)
+--   http            df.http and df.http_multipart (include_http => true)
 --   administration  df.grant_usage, df.revoke_usage, df.metrics, df._health_all (with_grant => true)
 -- Routines that are in no part are for superusers only: worker and cleanup scheduling, the
 -- administrators' orphan sweep, the cleanup of every role's instances and the internal
@@ -30,6 +30,9 @@ AS $$
     ('usage', 'TABLE', 'df.results', 'SELECT, INSERT (instance_id, name, value, owner), UPDATE (value)'),
     ('usage', 'TABLE', 'df.branch_results', 'SELECT, INSERT (activation_id, branch, value, owner)'),
     ('usage', 'TABLE', 'df.workers', 'SELECT, INSERT (last_seen), UPDATE (last_seen)'),
+    ('usage', 'TABLE', 'df.dispatches',
+     'SELECT, INSERT (activation_id, instance_id, node_id, kind, request, idempotency_key, attempt, owner), '
+     'UPDATE (request, attempt, dispatched_at, lease_token, lease_until, runner, leases, expired_leases)'),
     ('usage', 'SEQUENCE', 'df.activations_id_seq', 'USAGE'),
     ('usage', 'SEQUENCE', 'df.signals_id_seq', 'USAGE')
   ) AS v (part, object_type, object_name, privileges)
@@ -38,7 +41,7 @@ AS $$
   WHERE v.object_type NOT IN ('TABLE', 'SEQUENCE') OR to_regclass(v.object_name) IS NOT NULL
   UNION ALL
   SELECT CASE WHEN p.proname IN ('grant_usage', 'revoke_usage', 'metrics', '_health_all') THEN 'administration'
-              WHEN p.proname IN ('http', '_js_http') THEN 'http'
+              WHEN p.proname IN ('http', '_js_http', 'http_multipart', '_js_http_multipart') THEN 'http'
               ELSE 'usage' END,
          'ROUTINE', p.oid::regprocedure::text, 'EXECUTE'
   FROM pg_proc p
@@ -47,6 +50,6 @@ AS $$
                           '_usage_privileges', '_calling_role', '_usage_cascade', '_revoke_usage_parts',
                           '_role_name_hint', '_pg_cron_trusted', '_cron_job_name', '_worker_jobs_filter', '_require_pg_cron',
                           'schedule_cleanup', 'unschedule_cleanup', '_cleanup_instances', '_cleanup_may_apply_policy_to_all',
-                          '_cleanup_jobs_filter', '_cleanup_run_details_command')
+                          '_cleanup_jobs_filter', '_cleanup_run_details_command', 'set_http_policy')
 $$;
 COMMENT ON FUNCTION df._usage_privileges() IS 'Internal: every privilege df.grant_usage gives, by part (usage, http, administration)';

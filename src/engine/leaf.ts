@@ -8,6 +8,8 @@ import { passesThrough } from './errors.js';
 import { readBreakQuery, readSignalQuery, readSleepSeconds } from '../graph/queries.js';
 import { substituteRaw, substituteSql, substituteVariables } from '../template/substitute.js';
 import { parseLossless } from '../json/lossless.js';
+import { dispatchHttp } from './http-step.js';
+import type { Dispatch } from './dispatch.js';
 
 export function runLeaf(
   db: Db,
@@ -16,7 +18,7 @@ export function runLeaf(
   memo: Record<string, unknown>,
   now: Date,
   maxResultBytes: number,
-): Outcome {
+): Outcome | Dispatch {
   try {
     switch (node.node_type) {
       case 'SQL': {
@@ -44,7 +46,8 @@ export function runLeaf(
         return broke(raw === null ? 'null' : jsonOrString(substituteRaw(raw, inst.templateContext(db, raw))));
       }
       case 'HTTP':
-        return failed('df.http is not available in this version of pg_durable');
+      case 'HTTP_MULTIPART':
+        return dispatchHttp(db, inst, node);
       default:
         return failed(`node type ${node.node_type} is not a step`);
     }

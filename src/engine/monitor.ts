@@ -50,6 +50,27 @@ function instanceHeader(db: Db, id: string): InstanceHeader | null {
   return (db.query(instanceStmt, [id])[0] as unknown as InstanceHeader | undefined) ?? null;
 }
 
+// Dispatched work still parked: waiting for a runner, or leased by one until a time.
+const dispatchesStmt = stmt(
+  `SELECT d.node_id, d.runner,
+          pg_catalog.to_char(d.lease_until, 'HH24:MI:SS') AS until,
+          d.lease_until IS NOT NULL AND d.lease_until OPERATOR(pg_catalog.>) pg_catalog.clock_timestamp() AS leased
+   FROM df.dispatches d JOIN df.activations a
+     ON a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
+   WHERE d.owner OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND d.instance_id OPERATOR(pg_catalog.=) $2::${T}
+     AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz`,
+  T,
+  T,
+);
+function dispatchNotes(db: Db, inst: InstanceHeader): Map<number, string> {
+  const rows = db.query(dispatchesStmt, [inst.owner, inst.id]) as unknown as
+    { node_id: number; runner: string | null; until: string | null; leased: boolean }[];
+  return new Map(rows.map((r) => [
+    r.node_id,
+    r.leased ? `dispatched: runner ${r.runner ?? '?'} until ${r.until}` : 'dispatched: waiting for a runner',
+  ]));
+}
+
 /**
  * Inferred statuses for df.instance_nodes, which reads everything else (results and details
  * as exact JSON values) from df.nodes in SQL.
@@ -83,6 +104,7 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
     return renderExplain(flat, {
       header: { instanceId: inst.id, label: inst.label, status: inst.status, output: inst.output },
       statuses: display,
+      notes: dispatchNotes(db, inst),
       fullQueries: format === 'full',
     });
   }

@@ -3,9 +3,11 @@
 // ended, no RACE or JOIN above it settled without it), checkpoint, commit. A crash anywhere
 // rolls all of it back.
 import { stmt } from './db.js';
+import { ownRole, type Who } from './identity.js';
 import type { EngineSession } from './session.js';
-import { Checkpoint, Superseded } from './checkpoint.js';
-import { databaseReads } from './reads.js';
+import { Superseded } from './checkpoint.js';
+import { checkpointStep, markRunning } from './settle-step.js';
+import { recordDispatch } from './dispatch.js';
 import { runLeaf } from './leaf.js';
 import { messageOf } from './sql-step.js';
 import { DfError, SQLSTATE, isInterruption, isTransient } from './errors.js';
@@ -19,16 +21,6 @@ export interface WorkOptions {
   maxSteps: number | null;
 }
 
-const whoStmt = stmt(
-  `SELECT CURRENT_USER::pg_catalog.text AS cur, SESSION_USER::pg_catalog.text AS ses,
-          pg_catalog.quote_ident(CURRENT_USER) AS me, r.rolsuper AS super,
-          coalesce(pg_catalog.current_setting('pg_durable.enable_superuser_instances', true), 'off')
-            OPERATOR(pg_catalog.=) ANY ('{on,true,1}'::pg_catalog.text[]) AS allow_super,
-          (SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s
-           WHERE s.name OPERATOR(pg_catalog.=) 'statement_timeout') AS timeout_ms,
-          pg_catalog.current_setting('transaction_isolation') AS isolation
-   FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER`,
-);
 const sleepStmt = stmt(`SELECT pg_catalog.pg_sleep($1)`, 'pg_catalog.float8');
 const IDLE_COMMIT_MS = 1000;
 /** Text one df.work call may bind before it ends (real plv8 frees arguments only when the CALL ends). */
@@ -39,17 +31,6 @@ const HEARTBEAT_MS = 30_000;
 const SWEEP_EVERY = 256;
 /** A pause after a transient failure, so a worker does not spin on the same activation. */
 const TRANSIENT_PAUSE_S = 0.05;
-
-interface Who {
-  cur: string;
-  ses: string;
-  me: string;
-  super: boolean;
-  allow_super: boolean;
-  timeout_ms: string;
-  /** The role's isolation level: above read committed a transaction sees one snapshot. */
-  isolation: string;
-}
 
 /**
  * What would stop df.work before it runs a step: bad arguments, a session that is not the
@@ -68,21 +49,7 @@ function checkedWorker(session: EngineSession, maxSeconds: number | null, idlePo
   if (idlePollMs === null || !(idlePollMs >= 1)) {
     throw new DfError(SQLSTATE.invalidParameterValue, `idle_poll_ms must be at least 1, got ${idlePollMs}`);
   }
-  const who = session.db.query(whoStmt)[0] as unknown as Who;
-  if (who.cur !== who.ses) {
-    throw new DfError(
-      SQLSTATE.insufficientPrivilege,
-      `df.work must run in a session authenticated as the role whose workflows it runs (current_user ${who.cur}, session_user ${who.ses})`,
-      `Connect as ${who.cur} instead of using SET ROLE.`,
-    );
-  }
-  if (who.super && !who.allow_super) {
-    throw new DfError(
-      SQLSTATE.insufficientPrivilege,
-      'df.work refuses to run as a superuser',
-      'Run workers as the roles that start workflows, or set pg_durable.enable_superuser_instances = on.',
-    );
-  }
+  const who = ownRole(session.db, 'df.work');
   if (budgetMs(who, maxSeconds) <= 0) {
     throw new DfError(
       SQLSTATE.invalidParameterValue,
@@ -209,9 +176,9 @@ function runClaimed(session: EngineSession, who: Who, claimed: store.ActivationR
     // The instance is running as soon as its first step starts (a commit once per instance). Not
     // under SERIALIZABLE: that write would make the role's own df.start calls fail to serialize;
     // there the first checkpoint marks it.
-    const markRunning = act.instance_status === 'pending' && who.isolation !== 'serializable';
-    if (guard || markRunning) {
-      const again = store.recordStart(db, owner, act, { countRun: guard !== null, markRunning });
+    const startRunning = act.instance_status === 'pending' && who.isolation !== 'serializable';
+    if (guard || startRunning) {
+      const again = store.recordStart(db, owner, act, { countRun: guard !== null, markRunning: startRunning });
       if (again === null) return false;
       act = again;
     }
@@ -233,16 +200,13 @@ function runClaimed(session: EngineSession, who: Who, claimed: store.ActivationR
       discard(session, owner, act.id);
       return false;
     }
-    const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
-    if (locked.status === 'pending') cp.setInstanceStatus('running');
-    const retry = node.retry;
-    if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
-      const delay = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
-      cp.reschedule(act, new Date(cp.now.getTime() + delay * 1000), act.attempt + 1, outcome.error);
+    if (outcome.kind === 'dispatch') {
+      // Parked for a runner; the node stays running until its completion settles it.
+      if (locked.status === 'pending') markRunning(session, inst);
+      recordDispatch(db, { owner, activationId: act.id, instanceId: inst.id, nodeId: node.id, attempt: act.attempt }, outcome);
     } else {
-      cp.settle(act, outcome);
+      checkpointStep(session, inst, act, node, outcome, locked.status);
     }
-    store.writeCheckpoint(db, cp.writes());
     db.commit();
     return true;
   } catch (e) {

@@ -1,7 +1,7 @@
 // One-line descriptions of nodes and statuses, shared by the text tree and the Mermaid chart.
 
 import type { FlatNode } from '../graph/flatten.js';
-import { readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery } from '../graph/queries.js';
+import { readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery } from '../graph/queries.js';
 
 /** Node statuses as shown: the physical ones plus the inferred `skipped`. */
 export type NodeDisplayStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -66,6 +66,11 @@ function ownLabel(node: FlatNode, options: LabelOptions): string {
     case 'HTTP': {
       const http = readHttpQuery(query);
       return `HTTP ${http.method} ${printable(http.url)}`;
+    }
+    case 'HTTP_MULTIPART': {
+      const http = readHttpMultipartQuery(query);
+      const parts = http.parts.length === 1 ? '1 part' : `${http.parts.length} parts`;
+      return `HTTP ${http.method} ${printable(http.url)} (multipart, ${parts})`;
     }
     case 'SIGNAL': {
       const signal = readSignalQuery(query);

@@ -29,6 +29,8 @@ export interface RenderOptions extends LabelOptions {
   /** Present for an instance (live mode); absent for a dry run, which shows only the tree. */
   header?: ExplainHeader;
   statuses?: ReadonlyMap<number, NodeDisplayStatus>;
+  /** What a live node waits on (dispatched work), shown after its glyph. */
+  notes?: ReadonlyMap<number, string>;
 }
 
 // The Output line shows this many characters and marks a cut with `...`.
@@ -73,7 +75,8 @@ class TreeWriter {
       this.chain(node, prefix === '' ? depth : depth + 1);
       return;
     }
-    this.line(depth, prefix + nodeLabel(node, this.options) + this.glyph(node));
+    const note = this.options.notes?.get(node.id);
+    this.line(depth, prefix + nodeLabel(node, this.options) + this.glyph(node) + (note === undefined ? '' : ` (${clip(note, 80, false, '…')})`));
     const inner = depth + 1;
     switch (node.node_type) {
       case 'THEN':

@@ -7,13 +7,15 @@ import {
   countNodes, GraphError, isPartialIf, MAX_NODES, NODE_COUNT_MESSAGE, quote, resultNameMessage, toJson, type Envelope,
 } from './envelope.js';
 import {
-  MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT, validateCron, writeBreakQuery, writeIfRowsQuery,
-  writeScheduleQuery, writeSignalQuery,
+  HTTP_METHODS, MAX_HTTP_TIMEOUT_SECONDS, MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT, MULTIPART_METHODS,
+  readHttpMultipartQuery, validateCron, writeBreakQuery, writeHttpMultipartQuery, writeHttpQuery, writeIfRowsQuery,
+  writeScheduleQuery, writeSignalQuery, type MultipartPart,
 } from './queries.js';
+import { urlSchemeProblem } from './http-url.js';
+import { describeJson, isPlainObject } from './json-text.js';
 import type { ReadContext } from './read-failure.js';
 import { readRetryPolicy } from './retry.js';
 import { parseEnvelope, readEnvelope, type ReadResult } from './validate.js';
-import { DfError, SQLSTATE } from '../engine/errors.js';
 
 // What df.setvar/df.unsetvar/df.clearvars/df.signal ('OK') and df.await_instance (a terminal
 // status) return. None of them is a valid SQL statement, so seeing one as a step means the
@@ -128,8 +130,51 @@ export function retry(fut: string, maxAttempts: number, delaySeconds = 1, backof
   return finish({ ...workflowFromText(fut), retry: policy });
 }
 
-export function http(): string {
-  throw new DfError(SQLSTATE.featureNotSupported, 'df.http() is disabled: HTTP steps are not available in this version of pg_durable');
+/** df.http: the reference's checks and wordings first, then ours (timeout bound, header values). */
+export function http(url: string | null, method: string | null, body: string | null, headers: unknown, timeoutSeconds: number | null): string {
+  const common = httpCommon('df.http', url, method, headers, timeoutSeconds, HTTP_METHODS, (m) =>
+    `Invalid HTTP method: ${m}. Must be GET, POST, PUT, DELETE, or PATCH`);
+  return toJson({ node_type: 'HTTP', query: writeHttpQuery({ ...common, body }) });
+}
+
+export function httpMultipart(
+  url: string | null, method: string | null, parts: unknown, headers: unknown, timeoutSeconds: number | null,
+): string {
+  const common = httpCommon('df.http_multipart', url, method, headers, timeoutSeconds, MULTIPART_METHODS, (m) =>
+    `Invalid HTTP method for multipart: ${m}. Must be POST, PUT, or PATCH`);
+  if (parts === null || parts === undefined) throw new GraphError('parts is required and cannot be NULL');
+  if (!Array.isArray(parts)) throw new GraphError('parts must be a JSON array of part objects');
+  if (parts.length === 0) throw new GraphError('parts must contain at least one part');
+  const query = writeHttpMultipartQuery({ ...common, parts: parts as MultipartPart[] });
+  readHttpMultipartQuery(query); // each part's shape, with the node reader's wording
+  return toJson({ node_type: 'HTTP_MULTIPART', query });
+}
+
+function httpCommon(
+  fn: string, url: string | null, method: string | null, headers: unknown, timeoutSeconds: number | null,
+  methods: readonly string[], badMethod: (m: string) => string,
+) {
+  if (url === null || url === '') throw new GraphError(`${fn}: url must not be empty`);
+  // A URL with a template reference is checked once it is resolved, when the step runs.
+  if (!/[${]/.test(url)) {
+    const problem = urlSchemeProblem(url);
+    if (problem !== null) throw new GraphError(problem);
+  }
+  const upper = (method ?? '').toUpperCase();
+  if (!methods.includes(upper)) throw new GraphError(badMethod(method ?? 'NULL'));
+  if (timeoutSeconds === null || timeoutSeconds <= 0) throw new GraphError('Timeout must be positive');
+  if (timeoutSeconds > MAX_HTTP_TIMEOUT_SECONDS) {
+    throw new GraphError(`${fn}: timeout_seconds must be at most ${MAX_HTTP_TIMEOUT_SECONDS}, got ${timeoutSeconds}`);
+  }
+  if (headers !== null && headers !== undefined) {
+    if (!isPlainObject(headers)) throw new GraphError(`${fn}: headers must be a JSON object of header names and string values`);
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value !== 'string') {
+        throw new GraphError(`${fn}: the value of header ${quote(name)} must be a JSON string, got ${describeJson(value)}`);
+      }
+    }
+  }
+  return { url, method: upper, headers: (headers ?? null) as Record<string, string> | null, timeout_seconds: timeoutSeconds };
 }
 
 /**

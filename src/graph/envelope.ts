@@ -2,7 +2,7 @@
 // This module holds the types, the limits and the canonical serialisation; parsing and
 // validation of untrusted text live in validate.ts.
 
-export const NODE_TYPES = ['SQL', 'THEN', 'IF', 'JOIN', 'LOOP', 'BREAK', 'RACE', 'SLEEP', 'WAIT_SCHEDULE', 'HTTP', 'SIGNAL'] as const;
+export const NODE_TYPES = ['SQL', 'THEN', 'IF', 'JOIN', 'LOOP', 'BREAK', 'RACE', 'SLEEP', 'WAIT_SCHEDULE', 'HTTP', 'HTTP_MULTIPART', 'SIGNAL'] as const;
 export type NodeType = typeof NODE_TYPES[number];
 
 export interface RetryPolicy {

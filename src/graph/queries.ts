@@ -18,14 +18,29 @@ export interface HttpQuery {
   headers: Record<string, string> | null;
   timeout_seconds: number;
 }
+/** One part of a multipart/form-data request; exactly one of data and data_b64. */
+export interface MultipartPart {
+  name: string;
+  filename?: string;
+  content_type?: string;
+  data?: string;
+  data_b64?: string;
+}
+export interface HttpMultipartQuery {
+  url: string;
+  method: string;
+  parts: MultipartPart[];
+  headers: Record<string, string> | null;
+  timeout_seconds: number;
+}
 /** IF without a condition node: true when the named result has at least one row. */
 export interface IfRowsQuery { result_name: string }
 
 /** The reference's form of an if_rows query, which df.if_rows writes. */
 const RESULT_HAS_ROWS = 'result_has_rows';
 
-// Config objects are flat; HTTP headers add one level.
-const MAX_QUERY_NESTING = 2;
+// Config objects are flat; HTTP headers add one level, multipart parts two.
+const MAX_QUERY_NESTING = 3;
 
 /**
  * The longest sleep or signal timeout: 100 years (of 365.25 days). The wake time `now + s`
@@ -39,7 +54,10 @@ export const MAX_WAIT_TEXT = `${MAX_WAIT_SECONDS} (100 years)`;
 export const MAX_SIGNAL_NAME_LENGTH = 255;
 
 /** The spec's bound for an HTTP step (outside-steps.md). */
-const MAX_HTTP_TIMEOUT_SECONDS = 300;
+export const MAX_HTTP_TIMEOUT_SECONDS = 300;
+export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+export const MULTIPART_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH'];
+const PART_KEYS: readonly string[] = ['name', 'filename', 'content_type', 'data', 'data_b64'];
 
 export function readSleepSeconds(query: string): number {
   const seconds = /^[0-9]+$/.test(query) ? Number(query) : Number.NaN;
@@ -80,21 +98,48 @@ export function readBreakQuery(query: string): BreakQuery {
 
 export function readHttpQuery(query: string): HttpQuery {
   const fields = readConfig('HTTP', query, ['url', 'method', 'body', 'headers', 'timeout_seconds']);
-  const { url, method, timeout_seconds: timeout } = fields;
   const body = fields.body ?? null;
-  const headers = fields.headers ?? null;
-  if (typeof url !== 'string' || url === '') throw fieldError('HTTP', 'url', 'a non-empty string', url);
-  if (typeof method !== 'string' || !/^[A-Z]+$/.test(method)) {
-    throw fieldError('HTTP', 'method', 'an upper-case HTTP method', method);
-  }
   if (body !== null && typeof body !== 'string') throw fieldError('HTTP', 'body', 'a string or null', body);
+  return { ...readHttpCommon('HTTP', fields, HTTP_METHODS), body };
+}
+
+export function readHttpMultipartQuery(query: string): HttpMultipartQuery {
+  const type = 'HTTP_MULTIPART';
+  const fields = readConfig(type, query, ['url', 'method', 'parts', 'headers', 'timeout_seconds']);
+  const parts = fields.parts;
+  if (!Array.isArray(parts) || parts.length === 0) throw fieldError(type, 'parts', 'a non-empty array of part objects', parts);
+  parts.forEach((part, i) => readPart(part, i));
+  return { ...readHttpCommon(type, fields, MULTIPART_METHODS), parts: parts as MultipartPart[] };
+}
+
+function readHttpCommon(type: string, fields: Record<string, unknown>, methods: readonly string[]) {
+  const { url, method, timeout_seconds: timeout } = fields;
+  const headers = fields.headers ?? null;
+  if (typeof url !== 'string' || url === '') throw fieldError(type, 'url', 'a non-empty string', url);
+  if (typeof method !== 'string' || !methods.includes(method)) throw fieldError(type, 'method', `one of ${methods.join(', ')}`, method);
   if (headers !== null && !(isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string'))) {
-    throw fieldError('HTTP', 'headers', 'an object of string values or null', headers);
+    throw fieldError(type, 'headers', 'an object of string values or null', headers);
   }
   if (!isWholeNumberIn(timeout, 1, MAX_HTTP_TIMEOUT_SECONDS)) {
-    throw fieldError('HTTP', 'timeout_seconds', `a whole number from 1 to ${MAX_HTTP_TIMEOUT_SECONDS}`, timeout);
+    throw fieldError(type, 'timeout_seconds', `a whole number from 1 to ${MAX_HTTP_TIMEOUT_SECONDS}`, timeout);
   }
-  return { url, method, body, headers: headers as Record<string, string> | null, timeout_seconds: timeout };
+  return { url, method, headers: headers as Record<string, string> | null, timeout_seconds: timeout };
+}
+
+/** A part's shape; whether data_b64 is valid base64 is known only once templates are resolved. */
+function readPart(part: unknown, index: number): void {
+  const where = `parts[${index}]`;
+  if (!isPlainObject(part)) throw fieldError('HTTP_MULTIPART', where, 'an object', part);
+  for (const key of Object.keys(part)) {
+    if (!PART_KEYS.includes(key)) {
+      throw new GraphError(`invalid HTTP_MULTIPART query: ${where}: unknown key ${quote(key, "'")} (expected ${PART_KEYS.join(', ')})`);
+    }
+    if (typeof part[key] !== 'string') throw fieldError('HTTP_MULTIPART', `${where}.${key}`, 'a string', part[key]);
+  }
+  if (typeof part.name !== 'string' || part.name === '') throw fieldError('HTTP_MULTIPART', `${where}.name`, 'a non-empty string', part.name);
+  if (('data' in part) === ('data_b64' in part)) {
+    throw new GraphError(`invalid HTTP_MULTIPART query: ${where} must have exactly one of data and data_b64`);
+  }
 }
 
 export function readIfRowsQuery(query: string): IfRowsQuery {
@@ -128,6 +173,10 @@ export const writeScheduleQuery = (q: ScheduleQuery): string => JSON.stringify({
 export const writeSignalQuery = (q: SignalQuery): string =>
   JSON.stringify({ signal_name: q.signal_name, timeout_seconds: q.timeout_seconds });
 export const writeBreakQuery = (q: BreakQuery): string => JSON.stringify({ break_value: q.break_value });
+export const writeHttpQuery = (q: HttpQuery): string =>
+  JSON.stringify({ url: q.url, method: q.method, body: q.body, headers: q.headers, timeout_seconds: q.timeout_seconds });
+export const writeHttpMultipartQuery = (q: HttpMultipartQuery): string =>
+  JSON.stringify({ url: q.url, method: q.method, parts: q.parts, headers: q.headers, timeout_seconds: q.timeout_seconds });
 export const writeIfRowsQuery = (q: IfRowsQuery): string =>
   JSON.stringify({ condition_type: RESULT_HAS_ROWS, result_name: q.result_name });
 

@@ -11,7 +11,7 @@ import {
 import { findNodeBelow } from './deep-node.js';
 import { isPlainObject, jsonNestingDepth } from './json-text.js';
 import {
-  describeValue, readBreakQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
+  describeValue, readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
 } from './queries.js';
 import { ReadFailure, ROOT, type ReadContext } from './read-failure.js';
 import { readRetryPolicy } from './retry.js';
@@ -46,7 +46,7 @@ const BINARY: Shape = { left_node: 'required', right_node: 'required', condition
 // IF is loose here because its two forms (condition node, or if_rows query) and the partial
 // form are told apart in checkIf.
 const SHAPES: Record<NodeType, Shape> = {
-  SQL: LEAF, BREAK: LEAF, SLEEP: LEAF, WAIT_SCHEDULE: LEAF, HTTP: LEAF, SIGNAL: LEAF,
+  SQL: LEAF, BREAK: LEAF, SLEEP: LEAF, WAIT_SCHEDULE: LEAF, HTTP: LEAF, HTTP_MULTIPART: LEAF, SIGNAL: LEAF,
   THEN: BINARY,
   RACE: BINARY,
   JOIN: { ...BINARY, extra_nodes: 'optional' },
@@ -60,6 +60,7 @@ const QUERY_READERS: Partial<Record<NodeType, (query: string) => unknown>> = {
   SIGNAL: readSignalQuery,
   BREAK: readBreakQuery,
   HTTP: readHttpQuery,
+  HTTP_MULTIPART: readHttpMultipartQuery,
 };
 
 interface Frame {

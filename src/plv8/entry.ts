@@ -12,6 +12,8 @@ import { checkWorkerSession, work } from '../engine/worker.js';
 import { explain, inferredStatuses, type ExplainFormat } from '../engine/monitor.js';
 import { DfError, SQLSTATE } from '../engine/errors.js';
 import { reply, type Reply } from './reply.js';
+import * as runners from '../engine/runners.js';
+import { maskedQuery } from '../graph/http-secrets.js';
 
 const session = new EngineSession(new Plv8Db());
 const db = session.db;
@@ -44,6 +46,7 @@ const api = {
     waitForSignal: replying(builders.waitForSignal),
     retry: replying(builders.retry),
     http: replying(builders.http),
+    httpMultipart: replying(builders.httpMultipart),
   },
   start: replying((fut: string | null, label: string | null, database: string | null, mode: string | null) =>
     start(session, fut, label, database, mode),
@@ -70,6 +73,17 @@ const api = {
   work: (maxSeconds: number, idlePollMs: number, maxSteps: number | null) =>
     work(session, { maxSeconds, idlePollMs, maxSteps }),
   inferredStatuses: (id: string) => inferredStatuses(db, id),
+  maskedQuery,
+  claimDispatched: replying((kind: string | null, runner: string | null, maxCount: number | null) =>
+    runners.claim(session, kind, runner, maxCount),
+  ),
+  completeDispatched: replying(
+    (activationId: string | null, token: string | null, result: string | null, error: string | null, retryAfter: number | null) =>
+      runners.complete(session, activationId, token, result, error, retryAfter),
+  ),
+  releaseDispatched: replying((activationId: string | null, token: string | null) =>
+    String(runners.release(db, activationId, token)),
+  ),
 };
 
 export type PgDurableApi = typeof api;

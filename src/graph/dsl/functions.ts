@@ -34,6 +34,15 @@ function param(name: string, type: ParamType = 'text', fallback?: string | null)
 // Strict builders never see NULL, and every argument already has its parameter's type.
 const str = (arg: JsArg): string => arg as string;
 const num = (arg: JsArg): number => arg as number;
+/** plv8 hands a jsonb argument over parsed. */
+const json = (arg: JsArg): unknown => {
+  if (arg === null) return null;
+  try {
+    return JSON.parse(arg as string) as unknown;
+  } catch {
+    throw new Error(`invalid input syntax for type json: ${JSON.stringify(arg)}`);
+  }
+};
 
 const ab = [param('a'), param('b')];
 
@@ -87,7 +96,16 @@ const DF_FUNCTIONS: readonly Builder[] = [
       param('timeout_seconds', 'integer', '30'),
     ],
     strict: false,
-    run: () => builders.http(),
+    run: ([u, m, b, h, t]) => builders.http(str(u), str(m), str(b), json(h), num(t)),
+  },
+  {
+    name: 'df.http_multipart',
+    params: [
+      param('url'), param('method', 'text', 'POST'), param('parts', 'jsonb', null), param('headers', 'jsonb', null),
+      param('timeout_seconds', 'integer', '30'),
+    ],
+    strict: false,
+    run: ([u, m, p, h, t]) => builders.httpMultipart(str(u), str(m), json(p), json(h), num(t)),
   },
 ];
 

@@ -89,11 +89,16 @@ describe('errors of the API', () => {
     }
   });
 
-  it('for df.http: feature_not_supported', async () => {
-    expect(await raised(admin, `SELECT df.http('https://example.com')`)).toMatchObject({
-      message: 'df.http() is disabled: HTTP steps are not available in this version of pg_durable',
-      code: '0A000',
+  it('for df.http: invalid_parameter_value in the reference words; insufficient_privilege without include_http', async () => {
+    expect(await raised(admin, `SELECT df.http('ftp://example.com')`)).toMatchObject({
+      message: "Blocked: unsupported URL scheme 'ftp'. Only http and https are allowed.",
+      code: '22023',
     });
+    expect(await raised(admin, `SELECT df.http_multipart('https://example.com', 'GET', '[{"name":"a","data":"x"}]')`)).toMatchObject({
+      message: 'Invalid HTTP method for multipart: GET. Must be POST, PUT, or PATCH',
+      code: '22023',
+    });
+    expect((await raised(fx.user, `SELECT df.http('https://example.com')`)).code).toBe('42501');
   });
 
   it('for input df.explain cannot read: invalid_parameter_value with what it reads', async () => {

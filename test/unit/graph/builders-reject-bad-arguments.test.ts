@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  as, completeIf, http, ifRows, join, loop, partialIf, retry, seq, sleep, sql, waitForSchedule, waitForSignal,
+  as, completeIf, http, httpMultipart, ifRows, join, loop, partialIf, retry, seq, sleep, sql, waitForSchedule, waitForSignal,
   workflowFromText,
 } from '../../../src/graph/builders.js';
 import { GraphError, NODE_TYPES } from '../../../src/graph/envelope.js';
-import { DfError, SQLSTATE } from '../../../src/engine/errors.js';
 
 const VALID_TYPES = NODE_TYPES.join(', ');
 const NOT_AN_IDENTIFIER = 'is not a valid identifier — must match [a-zA-Z_][a-zA-Z0-9_]*';
@@ -119,19 +118,50 @@ describe('numeric and text arguments', () => {
     );
   });
 
-  it('http is not available yet', () => {
-    const disabled = (): unknown => {
-      try {
-        return http();
-      } catch (e) {
-        return e;
-      }
-    };
-    expect(disabled()).toBeInstanceOf(DfError);
-    expect(disabled()).toMatchObject({
-      sqlstate: SQLSTATE.featureNotSupported,
-      message: 'df.http() is disabled: HTTP steps are not available in this version of pg_durable',
-    });
+  it('http rejects what the reference rejects, in its words', () => {
+    expect(() => http('file:///etc/passwd', 'GET', null, null, 30)).toThrow(
+      new GraphError("Blocked: unsupported URL scheme 'file'. Only http and https are allowed."),
+    );
+    expect(() => http('example.com/x', 'GET', null, null, 30)).toThrow(
+      new GraphError("Blocked: unsupported URL scheme 'example.com/x'. Only http and https are allowed."),
+    );
+    expect(() => http('https://e.test/', 'TRACE', null, null, 30)).toThrow(
+      new GraphError('Invalid HTTP method: TRACE. Must be GET, POST, PUT, DELETE, or PATCH'),
+    );
+    expect(() => http('https://e.test/', 'get', null, null, 0)).toThrow(new GraphError('Timeout must be positive'));
+  });
+
+  it('http rejects, in our words, a timeout beyond 300 s and header values that are not strings', () => {
+    expect(() => http('https://e.test/', 'GET', null, null, 301)).toThrow(
+      new GraphError('df.http: timeout_seconds must be at most 300, got 301'),
+    );
+    expect(() => http('https://e.test/', 'GET', null, { 'X-Count': 3 }, 30)).toThrow(
+      new GraphError('df.http: the value of header "X-Count" must be a JSON string, got number 3'),
+    );
+    expect(() => http('https://e.test/', 'GET', null, ['a'], 30)).toThrow(
+      new GraphError('df.http: headers must be a JSON object of header names and string values'),
+    );
+  });
+
+  it('http checks a templated URL only once it is resolved', () => {
+    expect(JSON.parse(http('{base}/v1', 'post', null, null, 30))).toMatchObject({ node_type: 'HTTP' });
+    expect(JSON.parse(http('$api.url', 'post', null, null, 30))).toMatchObject({ node_type: 'HTTP' });
+  });
+
+  it('http_multipart needs body-carrying methods and a non-empty array of well-formed parts', () => {
+    const mp = (method: string, parts: unknown) => () => httpMultipart('https://e.test/', method, parts, null, 30);
+    expect(mp('GET', [{ name: 'a', data: 'x' }])).toThrow(
+      new GraphError('Invalid HTTP method for multipart: GET. Must be POST, PUT, or PATCH'),
+    );
+    expect(mp('POST', null)).toThrow(new GraphError('parts is required and cannot be NULL'));
+    expect(mp('POST', { name: 'a' })).toThrow(new GraphError('parts must be a JSON array of part objects'));
+    expect(mp('POST', [])).toThrow(new GraphError('parts must contain at least one part'));
+    expect(mp('POST', [{ name: 'a' }])).toThrow(
+      new GraphError('invalid HTTP_MULTIPART query: parts[0] must have exactly one of data and data_b64'),
+    );
+    expect(mp('POST', [{ name: 'a', data: 'x', size: '1' }])).toThrow(
+      new GraphError("invalid HTTP_MULTIPART query: parts[0]: unknown key 'size' (expected name, filename, content_type, data, data_b64)"),
+    );
   });
 });
 

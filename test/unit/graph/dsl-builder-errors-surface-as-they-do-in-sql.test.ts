@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { GraphError } from '../../../src/graph/envelope.js';
-import { DfError, SQLSTATE } from '../../../src/engine/errors.js';
 import { envelopeFromDsl } from '../../../src/graph/dsl/index.js';
 
 const read = (text: string): string => envelopeFromDsl(text, { standardConformingStrings: true });
@@ -13,15 +12,20 @@ describe("a builder's own error reaches the caller unchanged", () => {
     ["df.wait_for_schedule('bad')", "Invalid cron expression 'bad'"],
     ["' ' ~> 'a'", 'a SQL step must not be empty'],
     ["'OK' ~> 'a'", "cannot be called inside a workflow ('OK' is what one of them returned)"],
+    ["df.http('ftp://example.com')", "Blocked: unsupported URL scheme 'ftp'. Only http and https are allowed."],
+    ["df.http_multipart('https://example.com', 'POST', '[]')", 'parts must contain at least one part'],
   ])('%s', (text, message) => {
     expect(() => read(text)).toThrow(GraphError);
     expect(() => read(text)).toThrow(message);
   });
 
-  it("df.http('https://example.com'): feature_not_supported", () => {
-    expect(() => read("df.http('https://example.com')")).toThrow(
-      new DfError(SQLSTATE.featureNotSupported, 'df.http() is disabled: HTTP steps are not available in this version of pg_durable'),
-    );
+  it('df.http builds the node the reference builds, headers from jsonb text', () => {
+    expect(JSON.parse(read(`df.http('https://example.com/v1', 'post', '{"a":1}', '{"Authorization":"Bearer x"}', 5)`))).toEqual({
+      node_type: 'HTTP',
+      query: JSON.stringify({
+        url: 'https://example.com/v1', method: 'POST', body: '{"a":1}', headers: { Authorization: 'Bearer x' }, timeout_seconds: 5,
+      }),
+    });
   });
 
   it('leaves an unfinished ?> to whoever starts or explains the envelope', () => {

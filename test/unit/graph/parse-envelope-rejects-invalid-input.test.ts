@@ -169,7 +169,7 @@ describe('queries per node type', () => {
     const good = { url: 'https://x.test', method: 'POST', body: null, headers: { a: 'b' }, timeout_seconds: 30 };
     expect(parseEnvelope(http(good)).node_type).toBe('HTTP');
     expect(errorOf(http({ ...good, url: '' }))).toBe(graph('root', 'invalid HTTP query: url must be a non-empty string, got the string ""'));
-    expect(errorOf(http({ ...good, method: 'post' }))).toBe(graph('root', 'invalid HTTP query: method must be an upper-case HTTP method, got the string "post"'));
+    expect(errorOf(http({ ...good, method: 'post' }))).toBe(graph('root', 'invalid HTTP query: method must be one of GET, POST, PUT, DELETE, PATCH, got the string "post"'));
     expect(errorOf(http({ ...good, headers: { a: 1 } }))).toBe(graph('root', 'invalid HTTP query: headers must be an object of string values or null, got an object'));
     expect(errorOf(http({ ...good, timeout_seconds: 0 }))).toBe(graph('root', 'invalid HTTP query: timeout_seconds must be a whole number from 1 to 300, got number 0'));
   });
@@ -177,7 +177,7 @@ describe('queries per node type', () => {
   it('query JSON nested deeper than a configuration can be is refused before parsing', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(errorOf(`{"node_type":"SIGNAL","query":${JSON.stringify(`{"signal_name":${deep}}`)}}`))
-      .toBe(graph('root', 'invalid SIGNAL query: nested deeper than 2 levels'));
+      .toBe(graph('root', 'invalid SIGNAL query: nested deeper than 3 levels'));
   });
 });
 
