@@ -46,12 +46,16 @@ const COMMANDS: Record<string, Command> = {
     run: (url) => install(url),
   },
   worker: {
-    args: '[--workers N]',
-    summary: 'run workflow steps until SIGINT/SIGTERM; connect as the role that owns the workflows',
-    details: ['--workers N       worker sessions (default 2)'],
-    options: { workers: { type: 'string' } },
+    args: '[--workers N] [--http-concurrency M]',
+    summary: 'run workflow steps, HTTP steps included, until SIGINT/SIGTERM; connect as the role that owns the workflows',
+    details: [
+      '--workers N       worker sessions (default 2)',
+      '--http-concurrency M',
+      '                  HTTP requests performed at once, under the egress policy (default 16; 0: run no HTTP steps)',
+    ],
+    options: { workers: { type: 'string' }, 'http-concurrency': { type: 'string' } },
     positionals: [0, 0],
-    run: (url, v) => runWorkers(url, str(v.workers) ?? '2'),
+    run: (url, v) => runWorkers(url, str(v.workers) ?? '2', str(v['http-concurrency']) ?? '16'),
   },
   status: {
     args: '[ID] [--json] [--limit N]',

@@ -1,6 +1,8 @@
 // N sessions, each authenticated as the workflow owner's role, that keep calling
-// df.work. Used by `pg-durable worker`, the demo, the benchmark and the tests.
+// df.work, and optionally the role's HTTP runner. Used by `pg-durable worker`, the demo, the
+// benchmark and the tests.
 import pg from 'pg';
+import { HttpRunner } from './http-runner.js';
 
 export interface PoolOptions {
   url: string;
@@ -8,6 +10,8 @@ export interface PoolOptions {
   /** Length of one CALL df.work(); the session (and its loaded engine) is kept across calls. */
   callSeconds?: number;
   idlePollMs?: number;
+  /** HTTP requests performed at once by the pool's HTTP runner; 0 or absent: no runner. */
+  httpConcurrency?: number;
   onError?: (e: Error) => void;
 }
 
@@ -15,11 +19,21 @@ export class WorkerPool {
   private readonly clients: (pg.Client | null)[] = [];
   private loops: Promise<void>[] = [];
   private stopping = false;
+  private readonly http: HttpRunner | null;
 
-  constructor(private readonly opts: PoolOptions) {}
+  constructor(private readonly opts: PoolOptions) {
+    const concurrency = opts.httpConcurrency ?? 0;
+    this.http = concurrency > 0 ? new HttpRunner({ url: opts.url, concurrency, onError: opts.onError }) : null;
+  }
 
   async start(): Promise<void> {
     for (let i = 0; i < this.opts.workers; i++) this.clients.push(await this.connect(i));
+    try {
+      await this.http?.start();
+    } catch (e) {
+      await Promise.allSettled(this.clients.map((c) => c?.end()));
+      throw e;
+    }
     this.loops = this.clients.map((_, i) => this.loop(i));
   }
 
@@ -55,8 +69,15 @@ export class WorkerPool {
     }
   }
 
-  /** Lets running calls finish (each ends within callSeconds); cancels them after graceMs. */
+  /**
+   * Lets running calls finish (each ends within callSeconds) and cancels them after graceMs;
+   * the HTTP runner, meanwhile, lets its requests finish within graceMs and releases the rest.
+   */
   async stop(graceMs = 5000): Promise<void> {
+    await Promise.all([this.stopWorkers(graceMs), this.http?.stop(graceMs)]);
+  }
+
+  private async stopWorkers(graceMs: number): Promise<void> {
     this.stopping = true;
     const done = Promise.allSettled(this.loops);
     const timer = new Promise((r) => setTimeout(r, graceMs, 'timeout'));
