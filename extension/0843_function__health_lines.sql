@@ -8,8 +8,9 @@
 --   ready_work       due leaf activations no worker holds, and how long the oldest is overdue
 --   stuck_instances  running instances with no progress (instance or node updated_at) for
 --                    health_stuck_warning that wait for no timer, schedule or signal
---   outside_work     always ok: this version dispatches nothing (df.http and
---                    transaction_mode => 'new' are refused), kept so alerts need no change later
+--   outside_work     dispatched steps (HTTP requests, statements outside a transaction) no
+--                    runner holds, aged by the oldest with the ready_work thresholds: a role
+--                    without a runner shows here, not as stuck
 --   failures         instances that failed in the last hour
 -- Cheap: each count is one range of an index of the role's rows (the queue, the unfinished or
 -- the failed instances; roles by a loose scan) and stops at 10000; the stuck check probes
@@ -44,6 +45,9 @@ DECLARE
   v_failed bigint;
   v_failed_id text;
   v_age interval;
+  v_dispatched bigint;
+  v_dispatched_since timestamptz;
+  v_leased bigint;
 BEGIN
   SELECT * INTO s FROM df._health_settings();
   v_clock := v_now + s.clock_offset;
@@ -157,10 +161,30 @@ BEGIN
     END IF;
     RETURN NEXT;
 
-    -- outside_work
+    -- outside_work: parked dispatches of the role, oldest first (dispatches_claim_idx); a
+    -- lease that ran out counts as waiting again.
     check_name := 'outside_work';
-    level := 'ok';
-    detail := 'nothing is dispatched outside a step''s transaction in this version (df.http and transaction_mode => ''new'' are refused)';
+    SELECT count(*) FILTER (WHERE NOT d.leased), min(d.dispatched_at) FILTER (WHERE NOT d.leased), count(*) FILTER (WHERE d.leased)
+      INTO v_dispatched, v_dispatched_since, v_leased
+    FROM (SELECT d.dispatched_at, coalesce(d.lease_until > v_now, false) AS leased
+          FROM df.dispatches d
+          WHERE d.owner = v_role
+            AND EXISTS (SELECT FROM df.activations a
+                        WHERE a.id = d.activation_id AND a.owner = d.owner AND NOT a.retired AND a.wake_at = 'infinity')
+          ORDER BY d.owner, d.kind, d.dispatched_at LIMIT c_cap + 1) d;
+    IF v_dispatched = 0 THEN
+      level := 'ok';
+      detail := 'no dispatched step waits for a runner';
+    ELSE
+      v_age := v_now - v_dispatched_since;
+      level := CASE WHEN v_age > s.ready_critical THEN 'critical' WHEN v_age > s.ready_warning THEN 'warning' ELSE 'ok' END;
+      detail := format('%s dispatched step%s for a runner, the oldest for %s (runners: pg-durable worker)',
+                       CASE WHEN v_dispatched > c_cap THEN 'more than ' || c_cap ELSE v_dispatched::text END,
+                       CASE WHEN v_dispatched = 1 THEN ' waits' ELSE 's wait' END, df._health_age(v_age));
+    END IF;
+    IF v_leased > 0 THEN
+      detail := detail || format('; %s in flight', v_leased);
+    END IF;
     RETURN NEXT;
 
     -- failures

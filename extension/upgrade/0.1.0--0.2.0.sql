@@ -20,5 +20,9 @@
 
 DROP INDEX df.activations_instance_idx;
 CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);
+-- HTTP_MULTIPART is a node type now (0110).
+ALTER TABLE df.nodes DROP CONSTRAINT node_type_is_known;
+ALTER TABLE df.nodes ADD CONSTRAINT node_type_is_known CHECK (node_type OPERATOR(pg_catalog.=) ANY
+  ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,HTTP_MULTIPART,SIGNAL}'::pg_catalog.text[]));
 
 @TEMPLATES@

@@ -23,6 +23,7 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
     case 'SQL':
     case 'BREAK':
     case 'HTTP':
+    case 'HTTP_MULTIPART':
       return leaf(start);
     case 'SLEEP':
       return leaf(new Date(start.getTime() + readSleepSeconds(node.query!) * 1000));

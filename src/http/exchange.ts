@@ -60,7 +60,7 @@ export function exchange(x: Exchange): Promise<RawResponse> {
       port: x.url.port === '' ? undefined : Number(x.url.port),
       path: `${x.url.pathname}${x.url.search}`,
       method: x.method,
-      headers: x.headers,
+      headers: framed(x.headers, x.body),
       auth: x.url.username === '' && x.url.password === '' ? undefined : `${decodeURIComponent(x.url.username)}:${decodeURIComponent(x.url.password)}`,
       agent: false, // a fresh connection each time: a pooled socket would skip the connect check
       lookup: guardedLookup(x.policy),
@@ -104,4 +104,13 @@ export function exchange(x: Exchange): Promise<RawResponse> {
     });
     req.end(x.body ?? undefined);
   });
+}
+
+/**
+ * The body's length is ours to state: without it Node streams a GET or DELETE body in a way
+ * servers refuse, and a caller's wrong Content-Length would break the message's framing.
+ */
+function framed(headers: Record<string, string>, body: Buffer | null): Record<string, string> {
+  const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
+  return body === null ? kept : { ...kept, 'Content-Length': String(body.length) };
 }

@@ -48,7 +48,7 @@ describe('pg-durable health', () => {
       `${fx.role}  ${checks[0]}  warning  no worker of this role has ever run; no unfinished instance waits for one`,
       `${fx.role}  ${checks[1]}  ok       no due step waits for a worker`,
       `${fx.role}  ${checks[2]}  ok       no running instance has gone 10 min without progress`,
-      `${fx.role}  ${checks[3]}  ok       nothing is dispatched outside a step's transaction in this version (df.http and transaction_mode => 'new' are refused)`,
+      `${fx.role}  ${checks[3]}  ok       no dispatched step waits for a runner`,
       `${fx.role}  ${checks[4]}  ok       no instance failed in the last hour`,
       '',
     ]);
