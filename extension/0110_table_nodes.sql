@@ -26,7 +26,7 @@ CREATE TABLE df.nodes (
   -- Rows written by hand have the shapes the engine writes.
   CONSTRAINT node_id_is_positive CHECK (id OPERATOR(pg_catalog.>) 0),
   CONSTRAINT node_type_is_known CHECK (node_type OPERATOR(pg_catalog.=) ANY
-    ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,HTTP_MULTIPART,SIGNAL}'::pg_catalog.text[])),
+    ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,HTTP_MULTIPART,SIGNAL,MAP}'::pg_catalog.text[])),
   CONSTRAINT result_name_is_an_identifier CHECK (result_name OPERATOR(pg_catalog.~) '^[A-Za-z_][A-Za-z0-9_]{0,62}$'),
   FOREIGN KEY (instance_id, submitted_by) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
 );

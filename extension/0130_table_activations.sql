@@ -10,7 +10,7 @@ CREATE TABLE df.activations (
   instance_id varchar(8) NOT NULL,
   node_id     integer NOT NULL,
   parent_id   bigint,
-  slot        text NOT NULL,              -- role in the parent: root, left, right, condition, then, else, branch:N, body, while
+  slot        text NOT NULL,              -- role in the parent: root, left, right, condition, then, else, branch:N, body, while, items, item:N
   leaf        boolean NOT NULL,
   wake_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   attempt     integer NOT NULL DEFAULT 1,
@@ -20,7 +20,7 @@ CREATE TABLE df.activations (
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
   retired     boolean NOT NULL DEFAULT false,
   PRIMARY KEY (id, owner),
-  CONSTRAINT activation_slot_is_known CHECK (slot OPERATOR(pg_catalog.~) '^(root|left|right|condition|then|else|body|while|branch:[0-9]+)$'),
+  CONSTRAINT activation_slot_is_known CHECK (slot OPERATOR(pg_catalog.~) '^(root|left|right|condition|then|else|body|while|items|branch:[0-9]+|item:[0-9]+)$'),
   FOREIGN KEY (instance_id, owner) REFERENCES df.instances (id, submitted_by) ON DELETE CASCADE
   -- parent_id has no foreign key on purpose: a settled RACE or JOIN drops its subtree
   -- without waiting on a leaf another worker is running (see the checkpoint statement).
@@ -29,6 +29,10 @@ CREATE TABLE df.activations (
 -- both, and no plan (even one made while the table looked empty) can scan by owner alone.
 CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf AND NOT retired;
 CREATE INDEX activations_parent_idx ON df.activations (parent_id, owner) WHERE NOT retired;
+-- A parent has a handful of children, and the checkpoint's generic plan looks them up through
+-- that index; measured statistics would tell the planner otherwise while a wide JOIN runs
+-- (thousands of rows with one parent) and turn the lookup into a scan of the table per step.
+ALTER TABLE df.activations ALTER COLUMN parent_id SET (n_distinct = -0.5);
 -- Every row, retired ones too: removing an instance (df.cleanup) cascades here, one lookup per
 -- instance, which must not scan the table.
 CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);

@@ -72,6 +72,12 @@ CREATE FUNCTION df._loop_forever(body text) RETURNS text LANGUAGE sql IMMUTABLE 
 RETURN df._unwrap(df._js_loop_forever($1));
 COMMENT ON FUNCTION df._loop_forever(text) IS 'Internal: prefix operator @>';
 
+CREATE FUNCTION df._js_map(items text, body text, concurrency integer, max_failures integer) RETURNS text[] LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
+AS $$ return @API@.builders.map(items, body, concurrency, max_failures); $$;
+CREATE FUNCTION df.map(items text, body text, concurrency integer DEFAULT 8, max_failures integer DEFAULT 0) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN df._unwrap(df._js_map($1, $2, $3, $4));
+COMMENT ON FUNCTION df.map(text, text, integer, integer) IS 'Run body once per row of the result of items ($item is the row), at most concurrency at a time; fails once more than max_failures items failed';
+
 CREATE FUNCTION df._js_break(value text) RETURNS text[] LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
 AS $$ return @API@.builders.brk(value); $$;
 CREATE FUNCTION df."break"(value text DEFAULT NULL) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE

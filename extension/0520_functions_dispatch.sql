@@ -36,3 +36,10 @@ COMMENT ON FUNCTION df.release_dispatched(bigint, uuid) IS 'Runners: give a leas
 CREATE FUNCTION df._masked_query(node_type text, query text) RETURNS text LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
 AS $$ return @API@.maskedQuery(node_type, query); $$;
 COMMENT ON FUNCTION df._masked_query(text, text) IS 'Internal: an HTTP node''s query with secret header values shown as ***';
+
+CREATE FUNCTION df._js_renew_dispatched(activation_id text, lease_token text) RETURNS text[] LANGUAGE plv8 VOLATILE
+AS $$ return @API@.renewDispatched(activation_id, lease_token); $$;
+CREATE FUNCTION df.renew_dispatched(activation_id bigint, lease_token uuid) RETURNS timestamptz
+LANGUAGE sql VOLATILE
+RETURN df._unwrap(df._js_renew_dispatched($1::text, $2::text))::timestamptz;
+COMMENT ON FUNCTION df.renew_dispatched(bigint, uuid) IS 'Runners: extend a lease while its work runs (statements); the new lease_until, or NULL when the lease is no longer held (taken over, released, its instance ended)';

@@ -29,6 +29,9 @@ AS $$
     ('usage', 'TABLE', 'df.signals', 'SELECT, INSERT (instance_id, name, data, owner), UPDATE (retired)'),
     ('usage', 'TABLE', 'df.results', 'SELECT, INSERT (instance_id, name, value, owner), UPDATE (value)'),
     ('usage', 'TABLE', 'df.branch_results', 'SELECT, INSERT (activation_id, branch, value, owner)'),
+    ('usage', 'TABLE', 'df.map_items', 'SELECT, INSERT (activation_id, item, value, owner)'),
+    ('usage', 'TABLE', 'df.map_results', 'SELECT, INSERT (activation_id, item, status, result, owner)'),
+    ('usage', 'TABLE', 'df.item_results', 'SELECT, INSERT (activation_id, name, value, owner), UPDATE (value)'),
     ('usage', 'TABLE', 'df.workers', 'SELECT, INSERT (last_seen), UPDATE (last_seen)'),
     ('usage', 'TABLE', 'df.dispatches',
      'SELECT, INSERT (activation_id, instance_id, node_id, kind, request, idempotency_key, attempt, owner), '

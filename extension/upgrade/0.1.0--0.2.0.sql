@@ -20,9 +20,16 @@
 
 DROP INDEX df.activations_instance_idx;
 CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);
--- HTTP_MULTIPART is a node type now (0110).
+-- The planner is told that a parent has few children (0130), so a wide JOIN's statistics do
+-- not make the checkpoint scan the table on every step.
+ALTER TABLE df.activations ALTER COLUMN parent_id SET (n_distinct = -0.5);
+-- HTTP_MULTIPART and MAP are node types now (0110).
 ALTER TABLE df.nodes DROP CONSTRAINT node_type_is_known;
 ALTER TABLE df.nodes ADD CONSTRAINT node_type_is_known CHECK (node_type OPERATOR(pg_catalog.=) ANY
-  ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,HTTP_MULTIPART,SIGNAL}'::pg_catalog.text[]));
+  ('{SQL,THEN,IF,JOIN,LOOP,BREAK,RACE,SLEEP,WAIT_SCHEDULE,HTTP,HTTP_MULTIPART,SIGNAL,MAP}'::pg_catalog.text[]));
+-- A MAP's children are its items workflow and one body per item (0130).
+ALTER TABLE df.activations DROP CONSTRAINT activation_slot_is_known;
+ALTER TABLE df.activations ADD CONSTRAINT activation_slot_is_known
+  CHECK (slot OPERATOR(pg_catalog.~) '^(root|left|right|condition|then|else|body|while|items|branch:[0-9]+|item:[0-9]+)$');
 
 @TEMPLATES@

@@ -58,6 +58,50 @@ export async function throughput(url: string, user: pg.Client, admin: pg.Client,
   }
 }
 
+export interface WideJoin {
+  branches: number;
+  /** df.start of the whole JOIN. */
+  startMs: number;
+  /** df.start returning → the JOIN settled. */
+  seconds: number;
+  branchesPerSecond: number;
+  xidsPerBranch: number;
+}
+
+/** One JOIN of `branches` one-step branches (`SELECT i`): started in one df.start, run to its end. */
+export async function wideJoin(url: string, user: pg.Client, admin: pg.Client, branches: number, workers = 2): Promise<WideJoin> {
+  await clearInstances(admin);
+  const step = (i: number) => ({ node_type: 'SQL', query: `SELECT ${i} AS branch` });
+  const envelope = JSON.stringify({
+    node_type: 'JOIN', left_node: step(1), right_node: step(2),
+    extra_nodes: Array.from({ length: branches - 2 }, (_, i) => step(i + 3)),
+  });
+  const pool = new WorkerPool({ url, workers, callSeconds: 60, idlePollMs: 10 });
+  await pool.start();
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // sessions loaded the engine and are polling
+    const xid0 = await nextXid(admin);
+    const t0 = performance.now();
+    const id = (await user.query('SELECT df.start($1) AS id', [envelope])).rows[0].id as string;
+    const t1 = performance.now();
+    // What autovacuum does soon after a JOIN this size starts: the workers plan again, with
+    // statistics in which most activations share one parent.
+    await admin.query('ANALYZE df.activations, df.nodes');
+    const settled = async () =>
+      (await user.query(`SELECT status NOT IN ('pending', 'running') AS done FROM df.instances WHERE id = $1`, [id])).rows[0].done as boolean;
+    await waitUntil(settled, 900_000);
+    const seconds = (performance.now() - t1) / 1000;
+    const xids = Number((await nextXid(admin)) - xid0);
+    const { rows } = await user.query(`SELECT status, json_array_length(result) AS n FROM df.instances WHERE id = $1`, [id]);
+    if (rows[0].status !== 'completed' || rows[0].n !== branches) {
+      throw new Error(`the ${branches}-branch JOIN ended ${rows[0].status} with ${rows[0].n} results`);
+    }
+    return { branches, startMs: t1 - t0, seconds, branchesPerSecond: branches / seconds, xidsPerBranch: xids / branches };
+  } finally {
+    await pool.stop();
+  }
+}
+
 /** df.start returning → the first step's statement running, with one idle worker polling. */
 export async function startLatency(url: string, user: pg.Client, admin: pg.Client, samples = 20): Promise<{ median: number; p95: number }> {
   await clearInstances(admin);
@@ -112,7 +156,7 @@ export async function workerMemory(url: string, user: pg.Client, admin: pg.Clien
 }
 
 /** Private (anonymous) resident memory of a backend on this machine. */
-function rssAnonKb(pid: number): number {
+export function rssAnonKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }

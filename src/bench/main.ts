@@ -1,10 +1,12 @@
-// `pg-durable bench`: throughput, start latency, the plv8 ceiling, XIDs and worker memory,
-// measured on the private cluster in one run. Figures, never assertions.
+// `pg-durable bench`: throughput, start latency, the plv8 ceiling, XIDs, worker memory and
+// wide JOINs, HTTP steps and df.map, measured on the private cluster in one run. Figures, never assertions.
 import os from 'node:os';
-import { setUp } from './database.js';
+import { percentile, ROLE, setUp } from './database.js';
 import { connect } from '../cli/app-database.js';
-import { startLatency, throughput, workerMemory } from './engine-runs.js';
+import { startLatency, throughput, wideJoin, workerMemory } from './engine-runs.js';
 import { ceiling } from './ceiling.js';
+import { allowHttp, dispatchLatency, httpThroughput } from './http-runs.js';
+import { mapRun } from './map-runs.js';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -44,6 +46,48 @@ export async function bench(adminUrl: string, options: { memorySteps: number; re
     const marks = [0.1, 0.5, 1].map((f) => Math.round(steps * f));
     const mem = await workerMemory(userDb, user, admin, Math.ceil(steps / perInstance), perInstance, marks);
     for (const m of mem) console.log(`    after ${fmt(m.steps)} steps: ${fmt(m.rssAnonKb / 1024, 1)} MiB`);
+
+    // 9,999 branches and the JOIN are the largest graph df.start takes (10,000 nodes).
+    console.log('\n(e) wide JOIN: one df.start of N one-step branches (SELECT i), 2 workers, until the JOIN settles');
+    const joins = [];
+    for (const branches of [1_000, 9_999]) {
+      const j = await wideJoin(userDb, user, admin, branches);
+      joins.push(j);
+      console.log(
+        `    ${fmt(branches)} branches: start ${fmt(j.startMs)} ms, settled in ${fmt(j.seconds, 2)} s: ` +
+          `${fmt(j.branchesPerSecond)} branches/s, ${fmt(j.xidsPerBranch, 2)} XIDs per branch`,
+      );
+    }
+    const [small, large] = joins;
+    console.log(
+      `    branches/s at ${fmt(large.branches)} / at ${fmt(small.branches)}: ${fmt((large.branchesPerSecond / small.branchesPerSecond) * 100)} % ` +
+        `(100 % when the cost per branch does not grow with the JOIN)`,
+    );
+
+    console.log(`\n(f) HTTP steps: one CLI worker (1 df.work session, its HTTP runner at 16 requests) against a server on 127.0.0.1 that answers at once`);
+    if (await allowHttp(admin, ROLE)) {
+      const h = await httpThroughput(userDb, user, admin);
+      console.log(`    1,000 one-HTTP-step instances: ${fmt(h.seconds, 2)} s, ${fmt(h.stepsPerSecond)} HTTP steps/s`);
+      const lat = await dispatchLatency(userDb, user, admin);
+      const [sql, http] = [percentile(lat.sql, 50), percentile(lat.http, 50)];
+      console.log(
+        `    df.start → completed, one step: SQL median ${fmt(sql, 1)} ms (p95 ${fmt(percentile(lat.sql, 95), 1)}), ` +
+          `HTTP median ${fmt(http, 1)} ms (p95 ${fmt(percentile(lat.http, 95), 1)}); dispatch adds ${fmt(http - sql, 1)} ms`,
+      );
+    } else {
+      console.log('    this version has no HTTP steps');
+    }
+
+    console.log(`\n(g) df.map of N one-step items (SELECT $item.g, concurrency 64), 2 workers, against N one-step workflows`);
+    for (const items of [1_000, 10_000, 100_000]) {
+      const m = await mapRun(userDb, user, admin, items);
+      console.log(
+        `    ${fmt(items)} items: start ${fmt(m.startMs)} ms, items stored and first bodies started ${fmt(m.itemsMs)} ms, ` +
+          `settled in ${fmt(m.seconds, 2)} s: ${fmt(m.stepsPerSecond)} steps/s; ${fmt(items)} workflows: ` +
+          `${fmt(m.independentStepsPerSecond)} steps/s; map / workflows = ${fmt((m.stepsPerSecond / m.independentStepsPerSecond) * 100)} %; ` +
+          `worker RssAnon ${m.rssAnonKb.map((kb) => `${fmt(kb / 1024, 1)} MiB`).join(', ')}`,
+      );
+    }
   } finally {
     await user.end();
     await admin.end();

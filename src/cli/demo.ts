@@ -3,11 +3,12 @@
 import pg from 'pg';
 import { WorkerPool } from './worker-pool.js';
 import { connect, createAppDatabase } from './app-database.js';
+import { RUNBOOK_PICK, RUNBOOK_SIGNAL, RUNBOOK_START, RUNBOOK_TABLES } from './maintenance-runbook.js';
 
 const DATABASE = 'pg_durable_demo';
 const ROLE = 'durable_demo';
 
-const WORKFLOWS: { title: string; sql: string; signal?: { name: string; data: string } }[] = [
+const WORKFLOWS: { title: string; sql: string; before?: string; signal?: { name: string; data: string } }[] = [
   {
     title: 'the canonical example: mark one batch of 100 documents processed',
     sql: `SELECT df.start(
@@ -44,6 +45,12 @@ const WORKFLOWS: { title: string; sql: string; signal?: { name: string; data: st
   'approval')`,
     signal: { name: 'approval', data: '{"by": "alice"}' },
   },
+  {
+    title: 'a maintenance runbook (docs/maintenance.md): report the table with the most dead tuples, wait for approval, VACUUM it outside any transaction block',
+    before: RUNBOOK_PICK,
+    sql: RUNBOOK_START,
+    signal: RUNBOOK_SIGNAL,
+  },
 ];
 
 async function setUp(adminUrl: string): Promise<string> {
@@ -57,7 +64,11 @@ async function setUp(adminUrl: string): Promise<string> {
     CREATE TABLE documents (id int PRIMARY KEY, body text NOT NULL, processed boolean NOT NULL DEFAULT false);
     INSERT INTO documents (id, body) SELECT i, repeat(md5(i::text), 1 + i % 5) FROM generate_series(1, 650) AS i;
     CREATE TABLE reports (id serial PRIMARY KEY, total bigint, processed bigint, avg_length numeric, at timestamptz DEFAULT now());
-    CREATE TABLE approvals (id serial PRIMARY KEY, request text, decided_by text, decided_at timestamptz);`);
+    CREATE TABLE approvals (id serial PRIMARY KEY, request text, decided_by text, decided_at timestamptz);
+    CREATE TABLE events (id int PRIMARY KEY, payload text);
+    INSERT INTO events SELECT i, md5(i::text) FROM generate_series(1, 20000) AS i;
+    DELETE FROM events WHERE id % 4 <> 0;
+    ${RUNBOOK_TABLES}`);
   await user.end();
   return userUrl;
 }
@@ -65,12 +76,14 @@ async function setUp(adminUrl: string): Promise<string> {
 export async function demo(adminUrl: string): Promise<void> {
   console.log(`demo: database ${DATABASE}, role ${ROLE}, 650 generated documents`);
   const url = await setUp(adminUrl);
-  const workers = new WorkerPool({ url, workers: 2, onError: (e) => console.error(`worker: ${e.message}`) });
+  const workers = new WorkerPool({ url, workers: 2, statements: true, onError: (e) => console.error(`worker: ${e.message}`) });
   await workers.start();
   const user = await connect(url);
   try {
     for (const [i, w] of WORKFLOWS.entries()) {
-      console.log(`\n[${i + 1}/${WORKFLOWS.length}] ${w.title}\n${w.sql.replace(/^/gm, '    ')};`);
+      const shown = [w.before, w.sql].filter((q) => q !== undefined).map((q) => q.replace(/;?$/, ';'));
+      console.log(`\n[${i + 1}/${WORKFLOWS.length}] ${w.title}\n${shown.join('\n').replace(/^/gm, '    ')}`);
+      if (w.before) await user.query(w.before);
       const id = (await user.query(w.sql)).rows[0].start as string;
       await follow(user, id, w.signal);
     }

@@ -46,16 +46,18 @@ const COMMANDS: Record<string, Command> = {
     run: (url) => install(url),
   },
   worker: {
-    args: '[--workers N] [--http-concurrency M]',
+    args: '[--workers N] [--http-concurrency M] [--no-statements]',
     summary: 'run workflow steps, HTTP steps included, until SIGINT/SIGTERM; connect as the role that owns the workflows',
     details: [
       '--workers N       worker sessions (default 2)',
       '--http-concurrency M',
       '                  HTTP requests performed at once, under the egress policy (default 16; 0: run no HTTP steps)',
+      '--no-statements   do not run statements that cannot run in a transaction block (VACUUM, CREATE INDEX',
+      '                  CONCURRENTLY, …); by default one extra session runs them, one at a time',
     ],
-    options: { workers: { type: 'string' }, 'http-concurrency': { type: 'string' } },
+    options: { workers: { type: 'string' }, 'http-concurrency': { type: 'string' }, 'no-statements': { type: 'boolean' } },
     positionals: [0, 0],
-    run: (url, v) => runWorkers(url, str(v.workers) ?? '2', str(v['http-concurrency']) ?? '16'),
+    run: (url, v) => runWorkers(url, str(v.workers) ?? '2', str(v['http-concurrency']) ?? '16', v['no-statements'] !== true),
   },
   status: {
     args: '[ID] [--json] [--limit N]',

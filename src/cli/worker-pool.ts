@@ -1,8 +1,9 @@
 // N sessions, each authenticated as the workflow owner's role, that keep calling
-// df.work, and optionally the role's HTTP runner. Used by `pg-durable worker`, the demo, the
-// benchmark and the tests.
+// df.work, and optionally the role's HTTP runner and statement runner. Used by `pg-durable
+// worker`, the demo, the benchmark and the tests.
 import pg from 'pg';
 import { HttpRunner } from './http-runner.js';
+import { StatementRunner } from './statement-runner.js';
 
 export interface PoolOptions {
   url: string;
@@ -12,6 +13,10 @@ export interface PoolOptions {
   idlePollMs?: number;
   /** HTTP requests performed at once by the pool's HTTP runner; 0 or absent: no runner. */
   httpConcurrency?: number;
+  /** Also run the role's statements that cannot run in a transaction block (VACUUM, …): the pool's statement runner. */
+  statements?: boolean;
+  /** How often the statement runner renews the lease of a running statement (tests shorten it). */
+  statementRenewMs?: number;
   onError?: (e: Error) => void;
 }
 
@@ -20,17 +25,21 @@ export class WorkerPool {
   private loops: Promise<void>[] = [];
   private stopping = false;
   private readonly http: HttpRunner | null;
+  private readonly statements: StatementRunner | null;
 
   constructor(private readonly opts: PoolOptions) {
     const concurrency = opts.httpConcurrency ?? 0;
     this.http = concurrency > 0 ? new HttpRunner({ url: opts.url, concurrency, onError: opts.onError }) : null;
+    this.statements = opts.statements ? new StatementRunner({ url: opts.url, renewMs: opts.statementRenewMs, onError: opts.onError }) : null;
   }
 
   async start(): Promise<void> {
     for (let i = 0; i < this.opts.workers; i++) this.clients.push(await this.connect(i));
     try {
+      await this.statements?.start();
       await this.http?.start();
     } catch (e) {
+      await this.statements?.stop(0);
       await Promise.allSettled(this.clients.map((c) => c?.end()));
       throw e;
     }
@@ -71,10 +80,11 @@ export class WorkerPool {
 
   /**
    * Lets running calls finish (each ends within callSeconds) and cancels them after graceMs;
-   * the HTTP runner, meanwhile, lets its requests finish within graceMs and releases the rest.
+   * the HTTP runner, meanwhile, lets its requests finish within graceMs and releases the rest,
+   * and the statement runner lets its statement finish within graceMs or cancels and releases it.
    */
   async stop(graceMs = 5000): Promise<void> {
-    await Promise.all([this.stopWorkers(graceMs), this.http?.stop(graceMs)]);
+    await Promise.all([this.stopWorkers(graceMs), this.http?.stop(graceMs), this.statements?.stop(graceMs)]);
   }
 
   private async stopWorkers(graceMs: number): Promise<void> {

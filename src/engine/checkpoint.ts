@@ -5,6 +5,7 @@ import { completed, failed, type Outcome, BREAK_OUTSIDE_LOOP } from './outcome.j
 import type { CheckpointWrites } from './store.js';
 import type { MachineReads } from './reads.js';
 import { spawnNode } from './spawn.js';
+import { advanceMap, childScope, scopeOf } from './map.js';
 import { parseLossless } from '../json/lossless.js';
 import { isTruthy } from '../values/truthiness.js';
 
@@ -22,7 +23,7 @@ export interface NewActivation extends ActivationRef {
   memo: Record<string, unknown>;
 }
 
-interface Loaded extends ActivationRef {
+export interface Loaded extends ActivationRef {
   memo: Record<string, unknown>;
 }
 
@@ -39,6 +40,10 @@ export class Checkpoint {
   private readonly nodeChanges = new Map<number, { status: string; result?: string; details?: string }>();
   private readonly results = new Map<string, string>();
   private readonly branchResults: { activation_id: string; branch: number; value: string }[] = [];
+  private readonly mapItems: { activation_id: string; items: string }[] = [];
+  private readonly mapResults: { activation_id: string; item: number; status: string; value: string }[] = [];
+  /** Names bound inside a MAP item, by item activation and name. */
+  private readonly itemResults = new Map<string, { activation_id: string; name: string; value: string }>();
   private instanceChange: { status: string; result: string | null; error: string | null } | null = null;
 
   constructor(
@@ -52,6 +57,9 @@ export class Checkpoint {
   }
 
   addActivation(a: NewActivation): void {
+    // Inside a MAP item, every activation carries the item scope its templates and names use.
+    const scope = childScope(a.parent_id === null ? null : this.memoOf(a.parent_id), a.id, a.parent_id, a.slot);
+    if (scope.length > 0) a.memo = { ...a.memo, scope };
     this.inserts.set(a.id, a);
     this.nodeChanges.set(a.node_id, { status: 'running' });
   }
@@ -61,9 +69,32 @@ export class Checkpoint {
     return [...this.inserts.values()].filter((a) => a.leaf).map((a) => a.node_id);
   }
 
-  /** A named result produced earlier in this checkpoint, not yet written. */
-  pendingResult(name: string): string | undefined {
-    return this.results.get(name);
+  /** The named result activation `id` sees: its items' own names first, innermost first. */
+  visibleResult(id: string, name: string): string | undefined {
+    const scope = scopeOf(this.memoOf(id) ?? {});
+    for (let i = scope.length - 1; i >= 0; i -= 1) {
+      const item = scope[i]!;
+      const value = this.itemResults.get(`${item[0]}:${name}`)?.value ?? this.reads.itemResult(item, name);
+      if (value !== undefined) return value;
+    }
+    return this.results.get(name) ?? this.reads.namedResult(name);
+  }
+
+  updateMemo(id: string, memo: Record<string, unknown>): void {
+    this.updates.set(id, { ...this.updates.get(id), memo });
+  }
+
+  setNodeDetails(nodeId: number, details: string): void {
+    this.nodeChanges.set(nodeId, { status: 'running', details });
+  }
+
+  /** A MAP's items, the row set text of its items workflow, stored one row per item. */
+  addMapItems(activationId: string, rowSet: string): void {
+    this.mapItems.push({ activation_id: activationId, items: rowSet });
+  }
+
+  addMapResult(activationId: string, item: number, status: string, value: string): void {
+    this.mapResults.push({ activation_id: activationId, item, status, value });
   }
 
   setInstanceStatus(status: string, result: string | null = null, error: string | null = null): void {
@@ -85,26 +116,33 @@ export class Checkpoint {
     let out: Outcome | null = outcome;
     while (current && out) {
       this.remove(current.id);
-      this.recordNode(current.node_id, out);
-      if (current.parent_id === null) {
+      const parent: Loaded | null = current.parent_id === null ? null : this.activation(current.parent_id);
+      this.recordNode(current, parent, out);
+      if (parent === null) {
         this.finishInstance(out);
         return;
       }
-      const parent = this.activation(current.parent_id);
       out = this.advance(parent, current.slot, out);
       current = parent;
     }
   }
 
-  private recordNode(nodeId: number, out: Outcome): void {
+  private recordNode(act: ActivationRef, parent: Loaded | null, out: Outcome): void {
+    const nodeId = act.node_id;
     const node = this.reads.node(nodeId);
+    // Counts a MAP set in this checkpoint stay with it when it settles.
+    const details = this.nodeChanges.get(nodeId)?.details;
     if (out.kind === 'failed') {
-      this.nodeChanges.set(nodeId, { status: 'failed', result: JSON.stringify(out.error) });
+      this.nodeChanges.set(nodeId, { status: 'failed', result: JSON.stringify(out.error), details });
       return;
     }
     const value = out.kind === 'completed' ? out.result : out.value;
-    this.nodeChanges.set(nodeId, { status: 'completed', result: value });
-    if (out.kind === 'completed' && node.result_name) this.results.set(node.result_name, value);
+    this.nodeChanges.set(nodeId, { status: 'completed', result: value, details });
+    if (out.kind !== 'completed' || !node.result_name) return;
+    const scope = childScope(parent?.memo ?? null, act.id, act.parent_id, act.slot);
+    const item = scope[scope.length - 1];
+    if (item === undefined) this.results.set(node.result_name, value);
+    else this.itemResults.set(`${item[0]}:${node.result_name}`, { activation_id: item[0], name: node.result_name, value });
   }
 
   private finishInstance(out: Outcome): void {
@@ -135,6 +173,8 @@ export class Checkpoint {
         return this.advanceJoin(parent, slot, out);
       case 'LOOP':
         return this.advanceLoop(parent, slot, out);
+      case 'MAP':
+        return advanceMap(this, parent, slot, out);
       default:
         throw new Error(`node type ${node.node_type} has no children`);
     }
@@ -144,18 +184,17 @@ export class Checkpoint {
     if (out.kind === 'break') return out; // exits the enclosing loop; other branches are dropped
     const memo = parent.memo as { pending: number; errors: Record<string, string> };
     const index = Number(slot.slice('branch:'.length));
-    if (out.kind === 'failed') memo.errors[index] = out.error;
+    // Only the lowest-numbered failure is kept: the JOIN's error names that branch, and the
+    // memo, rewritten at every settle, stays small however many branches fail.
+    if (out.kind === 'failed' && index < (firstFailure(memo.errors) ?? Infinity)) memo.errors = { [index]: out.error };
     memo.pending -= 1;
     if (memo.pending > 0) {
       if (out.kind === 'completed') this.branchResults.push({ activation_id: parent.id, branch: index, value: out.result });
       this.updates.set(parent.id, { ...this.updates.get(parent.id), memo });
       return null;
     }
-    const failedBranches = Object.keys(memo.errors).map(Number).sort((a, b) => a - b);
-    if (failedBranches.length) {
-      const first = failedBranches[0];
-      return failed(`JOIN branch ${first + 1} failed: ${memo.errors[first]}`);
-    }
+    const first = firstFailure(memo.errors);
+    if (first !== undefined) return failed(`JOIN branch ${first + 1} failed: ${memo.errors[first]}`);
     const results = this.reads.branchResults(parent.id);
     if (out.kind === 'completed') results.set(index, out.result);
     const node = this.reads.node(parent.node_id);
@@ -187,6 +226,11 @@ export class Checkpoint {
     this.updates.set(parent.id, { memo });
     spawnNode(this, node.left_node!, parent.id, 'body', notBefore);
     return null;
+  }
+
+  /** The memo of an activation this checkpoint started or loaded. */
+  private memoOf(id: string): Record<string, unknown> | null {
+    return (this.inserts.get(id) ?? this.loaded.get(id))?.memo ?? null;
   }
 
   private activation(id: string): Loaded {
@@ -229,6 +273,13 @@ export class Checkpoint {
     const branches = this.branchResults
       .filter((b) => !this.deletes.has(b.activation_id))
       .map((b) => `{"activation_id":${b.activation_id},"branch":${b.branch},"value":${b.value}}`);
+    const mapItems = this.mapItems.map((m) => `{"activation_id":${m.activation_id},"items":${m.items}}`);
+    const mapResults = this.mapResults
+      .filter((m) => !this.deletes.has(m.activation_id))
+      .map((m) => `{"activation_id":${m.activation_id},"item":${m.item},"status":"${m.status}","result":${m.value}}`);
+    const itemResults = [...this.itemResults.values()]
+      .filter((r) => !this.deletes.has(r.activation_id))
+      .map((r) => `{"activation_id":${r.activation_id},"name":${JSON.stringify(r.name)},"value":${r.value}}`);
     return {
       instanceId: this.reads.instanceId,
       owner: this.reads.owner,
@@ -238,9 +289,18 @@ export class Checkpoint {
       nodes: `[${nodes.join(',')}]`,
       results: `[${results.join(',')}]`,
       branches: `[${branches.join(',')}]`,
+      mapItems: `[${mapItems.join(',')}]`,
+      mapResults: `[${mapResults.join(',')}]`,
+      itemResults: `[${itemResults.join(',')}]`,
       updatedActivationIds: updates.map((u) => u.id),
       nodeIds: [...this.nodeChanges.keys()],
       instance: this.instanceChange,
     };
   }
+}
+
+/** The lowest-numbered failed JOIN branch (a memo written by 0.1.0 may hold several). */
+function firstFailure(errors: Record<string, string>): number | undefined {
+  const branches = Object.keys(errors).map(Number);
+  return branches.length ? Math.min(...branches) : undefined;
 }

@@ -9,11 +9,12 @@ import { urlSchemeProblem } from '../graph/http-url.js';
 import { substituteRaw } from '../template/substitute.js';
 import { dispatched, type Dispatch } from './dispatch.js';
 import { failed, type Outcome } from './outcome.js';
+import type { ItemScope } from './map.js';
 
-export function dispatchHttp(db: Db, inst: InstanceInfo, node: FlatNode): Dispatch | Outcome {
+export function dispatchHttp(db: Db, inst: InstanceInfo, node: FlatNode, scope: readonly ItemScope[]): Dispatch | Outcome {
   const multipart = node.node_type === 'HTTP_MULTIPART';
   const q = multipart ? readHttpMultipartQuery(node.query!) : readHttpQuery(node.query!);
-  const resolve = (text: string): string => substituteRaw(text, inst.templateContext(db, text));
+  const resolve = (text: string): string => substituteRaw(text, inst.templateContext(db, text, scope));
   const url = resolve(q.url);
   const problem = urlSchemeProblem(url);
   if (problem !== null) return failed(problem);

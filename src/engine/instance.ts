@@ -4,6 +4,8 @@
 // whatever the number and size of the instances it serves.
 import type { Db } from './db.js';
 import { loadInstance, loadNode, loadResults } from './store.js';
+import { loadScopeResults } from './map-store.js';
+import type { ItemScope } from './map.js';
 import type { FlatNode } from '../graph/flatten.js';
 import { parseLossless, type Json } from '../json/lossless.js';
 import type { TemplateContext } from '../template/substitute.js';
@@ -33,11 +35,15 @@ export class InstanceInfo {
     return n;
   }
 
-  /** The template context of a step; named results are read only when the text may use them. */
-  templateContext(db: Db, text: string): TemplateContext {
+  /**
+   * The template context of a step; named results are read only when the text may use them.
+   * Inside MAP items (`scope`), what each item binds hides the names bound outside it.
+   */
+  templateContext(db: Db, text: string, scope: readonly ItemScope[] = []): TemplateContext {
     const results: Record<string, Json> = {};
     if (text.includes('$')) {
       for (const r of loadResults(db, this.owner, this.id)) results[r.name] = parseLossless(r.value);
+      if (scope.length > 0) for (const r of loadScopeResults(db, this.owner, scope)) results[r.name] = parseLossless(r.value);
     }
     return { vars: this.vars, instanceId: this.id, label: this.label, results };
   }

@@ -10,6 +10,8 @@ import { substituteRaw, substituteSql, substituteVariables } from '../template/s
 import { parseLossless } from '../json/lossless.js';
 import { dispatchHttp } from './http-step.js';
 import type { Dispatch } from './dispatch.js';
+import { outsideStatementStep } from './statement-step.js';
+import { scopeOf } from './map.js';
 
 export function runLeaf(
   db: Db,
@@ -19,14 +21,16 @@ export function runLeaf(
   now: Date,
   maxResultBytes: number,
 ): Outcome | Dispatch {
+  const scope = scopeOf(memo); // the MAP items the step runs in
   try {
     switch (node.node_type) {
       case 'SQL': {
         const query = node.query!;
-        const ctx = inst.templateContext(db, query);
+        const ctx = inst.templateContext(db, query, scope);
         // Substitution and the checks on the statement lex it as this session will parse it.
         const strings = sessionStringSettings(db, substituteVariables(query, ctx));
-        return completed(runSqlStep(db, substituteSql(query, ctx, strings), { maxResultBytes }, strings));
+        const sql = substituteSql(query, ctx, strings);
+        return outsideStatementStep(sql, strings) ?? completed(runSqlStep(db, sql, { maxResultBytes }, strings));
       }
       case 'SLEEP':
         return completed(`{"slept":true,"seconds":${readSleepSeconds(node.query!)}}`);
@@ -43,11 +47,11 @@ export function runLeaf(
       }
       case 'BREAK': {
         const raw = readBreakQuery(node.query!).break_value;
-        return broke(raw === null ? 'null' : jsonOrString(substituteRaw(raw, inst.templateContext(db, raw))));
+        return broke(raw === null ? 'null' : jsonOrString(substituteRaw(raw, inst.templateContext(db, raw, scope))));
       }
       case 'HTTP':
       case 'HTTP_MULTIPART':
-        return dispatchHttp(db, inst, node);
+        return dispatchHttp(db, inst, node, scope);
       default:
         return failed(`node type ${node.node_type} is not a step`);
     }

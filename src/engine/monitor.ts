@@ -71,6 +71,24 @@ function dispatchNotes(db: Db, inst: InstanceHeader): Map<number, string> {
   ]));
 }
 
+// The counts a MAP keeps in its status_details (map.ts).
+const mapCountsStmt = stmt(
+  `SELECT n.id, n.status_details::${T} AS details
+   FROM df.nodes n
+   WHERE n.submitted_by OPERATOR(pg_catalog.=) $1::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $2::${T}
+     AND n.node_type OPERATOR(pg_catalog.=) 'MAP' AND n.status_details IS NOT NULL`,
+  T,
+  T,
+);
+function mapNotes(db: Db, inst: InstanceHeader): [number, string][] {
+  const rows = db.query(mapCountsStmt, [inst.owner, inst.id]) as unknown as { id: number; details: string }[];
+  return rows.flatMap((r) => {
+    const c = JSON.parse(r.details) as Record<string, unknown>;
+    if (typeof c.done !== 'number') return []; // e.g. the reason a dropped MAP ended
+    return [[r.id, `${c.done} done, ${c.failed} failed, ${c.in_flight} in flight, ${c.waiting} waiting`]];
+  });
+}
+
 /**
  * Inferred statuses for df.instance_nodes, which reads everything else (results and details
  * as exact JSON values) from df.nodes in SQL.
@@ -104,7 +122,7 @@ export function explain(db: Db, input: string, format: ExplainFormat): string {
     return renderExplain(flat, {
       header: { instanceId: inst.id, label: inst.label, status: inst.status, output: inst.output },
       statuses: display,
-      notes: dispatchNotes(db, inst),
+      notes: new Map([...dispatchNotes(db, inst), ...mapNotes(db, inst)]),
       fullQueries: format === 'full',
     });
   }

@@ -4,6 +4,8 @@ import type { Db } from './db.js';
 import type { InstanceInfo } from './instance.js';
 import type { FlatNode } from '../graph/flatten.js';
 import * as store from './store.js';
+import * as mapStore from './map-store.js';
+import type { ItemScope } from './map.js';
 
 export interface StoredActivation {
   id: string;
@@ -26,17 +28,30 @@ export interface MachineReads {
   loopMinIntervalMs(): number;
   /** Results of a JOIN's branches that completed in earlier steps, by branch index. */
   branchResults(joinActivationId: string): Map<number, string>;
+  /** How many rows a result holds (a MAP's items); null when it is not a row set. */
+  rowSetLength(result: string): number | null;
+  /** A MAP's result: its stored item outcomes and `last`, in item order. */
+  mapResult(mapActivationId: string, last: mapStore.ItemOutcome): string;
+  /** A name as one MAP item binds it. */
+  itemResult(item: ItemScope, name: string): string | undefined;
 }
 
-export function databaseReads(db: Db, inst: InstanceInfo, loopMinIntervalMs: number): MachineReads {
+/**
+ * `graph` is the instance's flattened graph when the caller holds it (df.start), so that
+ * starting a JOIN of thousands of branches reads no node back from the database.
+ */
+export function databaseReads(db: Db, inst: InstanceInfo, loopMinIntervalMs: number, graph?: readonly FlatNode[]): MachineReads {
   return {
     instanceId: inst.id,
     owner: inst.owner,
-    node: (id) => inst.node(id),
+    node: (id) => graph?.[id - 1] ?? inst.node(id), // flatten numbers nodes 1..N
     activation: (id) => store.loadActivation(db, inst.owner, id),
     namedResult: (name) => store.loadResults(db, inst.owner, inst.id).find((r) => r.name === name)?.value,
     takeBufferedSignal: (name) => store.takeBufferedSignal(db, inst.owner, inst.id, name),
     loopMinIntervalMs: () => loopMinIntervalMs,
     branchResults: (id) => store.loadBranchResults(db, inst.owner, id),
+    rowSetLength: (result) => mapStore.rowSetLength(db, result),
+    mapResult: (id, last) => mapStore.mapResult(db, inst.owner, id, last),
+    itemResult: (item, name) => mapStore.loadItemResult(db, inst.owner, item, name),
   };
 }

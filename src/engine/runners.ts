@@ -238,3 +238,37 @@ export function release(db: Db, activationId: string | null, token: string | nul
   if (activationId === null || token === null) return false;
   return db.query(releaseStmt, [me, activationId, token]).length > 0;
 }
+
+// A lease is held while its token is the current one, its activation is still parked and
+// its instance still runs: a cancelled instance or a race lost makes renewal answer NULL, so
+// the runner stops the work instead of finishing it for nothing. The new term is the claim's.
+const renewStmt = stmt(
+  `WITH r AS (
+     UPDATE df.dispatches d
+     SET lease_until = pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>
+           coalesce((d.request OPERATOR(pg_catalog.->>) 'timeout_seconds')::pg_catalog.int4, ${UNBOUNDED_LEASE_SECONDS})
+           OPERATOR(pg_catalog.+) ${LEASE_GRACE_SECONDS})
+     WHERE d.owner OPERATOR(pg_catalog.=) $1::${R} AND d.activation_id OPERATOR(pg_catalog.=) $2::pg_catalog.int8
+       AND d.lease_token OPERATOR(pg_catalog.=) $3::pg_catalog.uuid
+       AND EXISTS (SELECT FROM df.activations a
+                   WHERE a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
+                     AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz)
+       AND EXISTS (SELECT FROM df.instances i
+                   WHERE i.submitted_by OPERATOR(pg_catalog.=) d.owner AND i.id OPERATOR(pg_catalog.=) d.instance_id
+                     AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[]))
+     RETURNING d.instance_id, d.node_id, d.lease_until),
+   nod AS (
+     UPDATE df.nodes n
+     SET status_details = n.status_details OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('lease_until', r.lease_until)
+     FROM r WHERE n.submitted_by OPERATOR(pg_catalog.=) $1::${R} AND n.instance_id OPERATOR(pg_catalog.=) r.instance_id
+       AND n.id OPERATOR(pg_catalog.=) r.node_id)
+   SELECT r.lease_until::${T} AS lease_until FROM r`,
+  T, T, T,
+);
+
+/** Extends a held lease (work without a time bound of its own renews while it runs); its new end, or null when it is no longer held. */
+export function renew(db: Db, activationId: string | null, token: string | null): string | null {
+  const me = ownRole(db, 'df.renew_dispatched').me;
+  if (activationId === null || token === null) return null;
+  return (db.query(renewStmt, [me, activationId, token])[0]?.lease_until as string | undefined) ?? null;
+}

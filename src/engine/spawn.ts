@@ -41,7 +41,7 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
     case 'IF':
       composite();
       if (node.condition_node !== null) return spawnNode(cp, node.condition_node, id, 'condition', notBefore);
-      return hasRows(cp, readIfRowsQuery(node.query!).result_name)
+      return hasRows(cp, id, readIfRowsQuery(node.query!).result_name)
         ? spawnNode(cp, node.left_node!, id, 'then', notBefore)
         : spawnNode(cp, node.right_node!, id, 'else', notBefore);
     case 'JOIN':
@@ -54,14 +54,17 @@ export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | nul
     case 'LOOP':
       composite({ iteration: 1, started: start.getTime() });
       return spawnNode(cp, node.left_node!, id, 'body', notBefore);
+    case 'MAP': // its items first; the bodies start when they arrive (map.ts)
+      composite();
+      return spawnNode(cp, node.left_node!, id, 'items', notBefore);
     default:
       throw new Error(`unknown node type ${node.node_type}`);
   }
 }
 
-/** df.if_rows: the named result exists and has at least one row. */
-function hasRows(cp: Checkpoint, name: string): boolean {
-  const text = cp.pendingResult(name) ?? cp.reads.namedResult(name);
+/** df.if_rows: the named result the IF activation `id` sees exists and has at least one row. */
+function hasRows(cp: Checkpoint, id: string, name: string): boolean {
+  const text = cp.visibleResult(id, name);
   if (text === undefined) return false;
   const value = parseLossless(text);
   if (!isJsonObject(value)) return false;

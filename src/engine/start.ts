@@ -10,6 +10,7 @@ import { spawnNode } from './spawn.js';
 import { flatten } from '../graph/flatten.js';
 import { workflowFromText } from '../graph/builders.js';
 import { DfError, SQLSTATE } from './errors.js';
+import { startInNewTransaction } from './start-new-transaction.js';
 
 const submitterStmt = stmt(
   `SELECT CURRENT_USER::pg_catalog.text AS role, r.rolcanlogin AS login, r.rolsuper AS super,
@@ -44,16 +45,7 @@ const currentDbStmt = stmt(`SELECT pg_catalog.current_database()::pg_catalog.tex
 
 export function start(session: EngineSession, fut: string | null, label: string | null, database: string | null, mode: string | null): string {
   const { db } = session;
-  if (mode !== null && mode !== 'caller' && mode !== 'new') {
-    throw new DfError(SQLSTATE.invalidParameterValue, `invalid transaction_mode "${mode}" for df.start(): expected 'caller' or 'new'`);
-  }
-  if (mode === 'new') {
-    throw new DfError(
-      SQLSTATE.featureNotSupported,
-      `transaction_mode 'new' is not supported by this version of pg_durable`,
-      'Commit the df.start() call in its own transaction instead.',
-    );
-  }
+  const newTransaction = isNewTransaction(session, mode);
   if (database !== null && database !== (db.query(currentDbStmt)[0].d as string)) {
     throw new DfError(
       SQLSTATE.featureNotSupported,
@@ -64,13 +56,15 @@ export function start(session: EngineSession, fut: string | null, label: string 
   const role = checkSubmitter(db); // the role first, as the reference checks it
   const root = workflowFromText(fut, 'start'); // plain SQL text is a one-step workflow
   const nodes = flatten(root);
+  // Checked here first, so its errors read as in the caller's mode; the loopback repeats it.
+  if (newTransaction) return startInNewTransaction(db, fut!, label, database, role);
   let row: { id: string; owner: string } | undefined;
   while (row === undefined) row = db.query(insertInstanceStmt, [label])[0] as unknown as typeof row;
   const { id, owner } = row;
   db.query(insertNodesStmt, [id, JSON.stringify(nodes)]);
   const inst = session.instances.get(db, owner, id)!;
   session.refreshSettings();
-  const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
+  const cp = new Checkpoint(databaseReads(db, inst, session.settings.loopMinIntervalMs, nodes), session.clock.now(), session.nextId);
   spawnNode(cp, nodes[0].id, null, 'root', null);
   // A timer or a wait starts with the instance, so it runs from now on; a SQL step makes it
   // running when a worker starts it.
@@ -78,6 +72,23 @@ export function start(session: EngineSession, fut: string | null, label: string 
   writeCheckpoint(db, cp.writes());
   if (!workerSeenRecently(db)) db.notice(noWorkerMessage(role));
   return id;
+}
+
+/** transaction_mode, compared case-insensitively as the reference does: true for 'new'. */
+function isNewTransaction(session: EngineSession, mode: string | null): boolean {
+  const m = mode?.toLowerCase() ?? 'caller';
+  if (m !== 'caller' && m !== 'new') {
+    throw new DfError(SQLSTATE.invalidParameterValue, `invalid transaction_mode "${mode}" for df.start(): expected 'caller' or 'new'`);
+  }
+  if (m === 'new' && session.inStep) {
+    throw new DfError(
+      SQLSTATE.featureNotSupported,
+      "df.start() with transaction_mode => 'new' cannot be called inside a workflow - a plain df.start() in a step already " +
+        'commits with that step, exactly once',
+      'Call df.start() without transaction_mode inside workflows.',
+    );
+  }
+  return m === 'new';
 }
 
 /** Why a workflow does not move yet, and what starts a worker for the role. */

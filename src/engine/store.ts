@@ -106,9 +106,14 @@ export function recordStart(db: Db, owner: string, act: ActivationRow, what: { c
 
 // The checkpoint's custom plans cost more to make than to run (planning a statement of
 // ten CTEs for every step halves a worker's throughput), and its statements are written so
-// that generic plans stay on the keys. Transaction-local, and set only after the user's step,
-// so the step's own prepared plans keep the session's plan_cache_mode.
-const genericPlansStmt = stmt(`SELECT pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true)`);
+// that generic plans stay on the keys. No JIT either: statistics skewed by a wide JOIN (all
+// its branches share one parent) push the checkpoint's estimate past jit_above_cost, and
+// compiling it then costs tens of milliseconds on every step it takes well under one to run.
+// Transaction-local, and set only after the user's step, so the step's own statements keep
+// the session's settings.
+const genericPlansStmt = stmt(
+  `SELECT pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true), pg_catalog.set_config('jit', 'off', true)`,
+);
 export function useGenericPlans(db: Db): void {
   db.query(genericPlansStmt);
 }
@@ -205,6 +210,11 @@ export interface CheckpointWrites {
   results: string;
   /** Completed JOIN branches: [{activation_id, branch, value}]. */
   branches: string;
+  /** MAP items arrived: [{activation_id, items: <row set>}]; settled items: [{activation_id, item, status, result}]. */
+  mapItems: string;
+  mapResults: string;
+  /** Names bound inside MAP items: [{activation_id, name, value}]. */
+  itemResults: string;
   /** The ids in `updates` and in `nodes`. */
   updatedActivationIds: string[];
   nodeIds: number[];
@@ -219,10 +229,12 @@ const LOST = `'{"reason":"dropped: the RACE or JOIN above it settled first"}'::p
 // with its own XID once it writes, so this keeps the checkpoint at one. Rows touched here
 // are disjoint by construction. The id arrays ($12, $13) let the updates find their rows
 // through the primary keys whatever the number of nodes of the instance (array conditions, so
-// even a generic plan made while the tables were empty stays on the keys). Settled activations
-// and dropped subtrees are retired (df._sweep() removes them later), skipping rows another
-// worker has claimed: that worker's step finds its parent gone when it checkpoints, rolls
-// back and retires its own row, so no two steps ever wait on each other's locks.
+// even a generic plan made while the tables were empty stays on the keys). $13 is bound as an
+// array, not text: where a custom plan (df.start's) tests it as a filter, it then hashes it,
+// so starting a JOIN of 10,000 branches does not compare every node with every id. Settled
+// activations and dropped subtrees are retired (df._sweep() removes them later), skipping rows
+// another worker has claimed: that worker's step finds its parent gone when it checkpoints,
+// rolls back and retires its own row, so no two steps ever wait on each other's locks.
 const checkpointStmt = stmt(
   `WITH RECURSIVE sub(id) AS (
      SELECT pg_catalog.unnest($5::pg_catalog.int8[])
@@ -241,7 +253,7 @@ const checkpointStmt = stmt(
      UPDATE df.nodes n SET status = 'failed', status_details = ${LOST}, updated_at = pg_catalog.now()
      WHERE n.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $1
        AND n.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT doomed.node_id FROM doomed))
-       AND NOT n.id OPERATOR(pg_catalog.=) ANY ($13::pg_catalog.int4[]) AND n.status OPERATOR(pg_catalog.=) 'running'),
+       AND NOT n.id OPERATOR(pg_catalog.=) ANY ($13) AND n.status OPERATOR(pg_catalog.=) 'running'),
    del AS (
      UPDATE df.activations d SET retired = true
      WHERE d.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole
@@ -268,7 +280,7 @@ const checkpointStmt = stmt(
      FROM pg_catalog.json_to_recordset($6::pg_catalog.json) AS r(id pg_catalog.int4, status ${T}, result pg_catalog.jsonb,
           details pg_catalog.jsonb)
      WHERE n.submitted_by OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND n.instance_id OPERATOR(pg_catalog.=) $1
-       AND n.id OPERATOR(pg_catalog.=) ANY ($13::pg_catalog.int4[]) AND n.id OPERATOR(pg_catalog.=) r.id),
+       AND n.id OPERATOR(pg_catalog.=) ANY ($13) AND n.id OPERATOR(pg_catalog.=) r.id),
    res AS (
      INSERT INTO df.results (instance_id, name, value, owner)
      SELECT $1, r.name, r.value, $2::pg_catalog.regrole
@@ -279,6 +291,21 @@ const checkpointStmt = stmt(
      SELECT r.activation_id, r.branch, r.value, $2::pg_catalog.regrole
      FROM pg_catalog.json_to_recordset($11::pg_catalog.json) AS r(activation_id pg_catalog.int8, branch pg_catalog.int4,
           value pg_catalog.json)),
+   mi AS (
+     INSERT INTO df.map_items (activation_id, item, value, owner)
+     SELECT r.activation_id, e.n::pg_catalog.int4, e.value, $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($14::pg_catalog.json) AS r(activation_id pg_catalog.int8, items pg_catalog.json),
+          LATERAL pg_catalog.json_array_elements(r.items OPERATOR(pg_catalog.->) 'rows') WITH ORDINALITY AS e(value, n)),
+   mr AS (
+     INSERT INTO df.map_results (activation_id, item, status, result, owner)
+     SELECT r.activation_id, r.item, r.status, r.result, $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($15::pg_catalog.json) AS r(activation_id pg_catalog.int8, item pg_catalog.int4,
+          status ${T}, result pg_catalog.json)),
+   ir AS (
+     INSERT INTO df.item_results (activation_id, name, value, owner)
+     SELECT r.activation_id, r.name, r.value, $2::pg_catalog.regrole
+     FROM pg_catalog.json_to_recordset($16::pg_catalog.json) AS r(activation_id pg_catalog.int8, name ${T}, value pg_catalog.json)
+     ON CONFLICT (activation_id, name, owner) DO UPDATE SET value = excluded.value),
    inst AS (
      UPDATE df.instances i
      SET status = $8, result = coalesce($9::pg_catalog.json, i.result), error = coalesce($10, i.error),
@@ -290,13 +317,13 @@ const checkpointStmt = stmt(
      WHERE s.owner OPERATOR(pg_catalog.=) $2::pg_catalog.regrole AND s.instance_id OPERATOR(pg_catalog.=) $1
        AND NOT s.retired AND $8 OPERATOR(pg_catalog.=) ANY (${TERMINAL}))
    SELECT 1`,
-  T, T, T, T, T, T, T, T, T, T, T, T, T,
+  T, T, T, T, T, T, T, T, T, T, T, T, 'pg_catalog.int4[]', T, T, T,
 );
 export function writeCheckpoint(db: Db, w: CheckpointWrites): void {
   db.query(checkpointStmt, [
     w.instanceId, w.owner, w.inserts, w.updates, `{${w.deletes.join(',')}}`, w.nodes, w.results,
     w.instance?.status ?? null, w.instance?.result ?? null, w.instance?.error ?? null, w.branches,
-    `{${w.updatedActivationIds.join(',')}}`, `{${w.nodeIds.join(',')}}`,
+    `{${w.updatedActivationIds.join(',')}}`, w.nodeIds, w.mapItems, w.mapResults, w.itemResults,
   ]);
 }
 

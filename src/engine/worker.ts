@@ -14,6 +14,7 @@ import { DfError, SQLSTATE, isInterruption, isTransient } from './errors.js';
 import { failed } from './outcome.js';
 import * as store from './store.js';
 import * as upkeep from './upkeep.js';
+import { InServerStatements } from './in-server-statements.js';
 
 export interface WorkOptions {
   maxSeconds: number;
@@ -27,6 +28,8 @@ const IDLE_COMMIT_MS = 1000;
 const CALL_BOUND_CHARS = 64 * 1024 * 1024;
 /** How often a running worker records that it is alive (df.start warns when none was seen for 90 s). */
 const HEARTBEAT_MS = 30_000;
+/** How often a worker looks after the role's statements that run inside the server (loopback, pg_cron). */
+const IN_SERVER_STATEMENTS_MS = 1000;
 /** Steps between two sweeps of retired rows (each sweep is one more write transaction). */
 const SWEEP_EVERY = 256;
 /** A pause after a transient failure, so a worker does not spin on the same activation. */
@@ -76,9 +79,12 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   housekeeping(session, upkeep.sweep);
   housekeeping(session, upkeep.heartbeat);
   let lastBeat = Date.now();
+  const statements = new InServerStatements(who.cur);
+  let lastStatements = 0;
   const timeoutMs = Number(who.timeout_ms);
   const guard = timeoutMs > 0 ? new InterruptionGuard(timeoutMs) : null;
-  const deadline = Date.now() + budgetMs(who, opts.maxSeconds);
+  const callStart = Date.now();
+  const deadline = callStart + budgetMs(who, opts.maxSeconds);
   let steps = 0;
   let unswept = 0;
   let lastCommit = Date.now();
@@ -95,6 +101,10 @@ export function work(session: EngineSession, opts: WorkOptions): number {
     if (Date.now() - lastBeat > HEARTBEAT_MS) {
       housekeeping(session, upkeep.heartbeat);
       lastBeat = Date.now();
+    }
+    if (Date.now() - lastStatements > IN_SERVER_STATEMENTS_MS) {
+      housekeeping(session, () => statements.tick(session));
+      lastStatements = Date.now();
     }
     const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
     if (act === null) {
@@ -114,6 +124,10 @@ export function work(session: EngineSession, opts: WorkOptions): number {
     }
     lastCommit = Date.now();
   }
+  // A statement this session sent through the loopback is seen to its end, within what the
+  // session's statement_timeout leaves (its outcome would be lost with the session).
+  const hardDeadline = guard ? callStart + guard.timeoutMs - guard.marginMs : Infinity;
+  statements.finish(session, hardDeadline, () => db.query(sleepStmt, [0.2]));
   db.commit();
   return steps;
 }

@@ -1,7 +1,9 @@
 // One-line descriptions of nodes and statuses, shared by the text tree and the Mermaid chart.
 
 import type { FlatNode } from '../graph/flatten.js';
-import { readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery } from '../graph/queries.js';
+import {
+  readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readMapQuery, readScheduleQuery, readSignalQuery,
+} from '../graph/queries.js';
 
 /** Node statuses as shown: the physical ones plus the inferred `skipped`. */
 export type NodeDisplayStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -85,6 +87,8 @@ function ownLabel(node: FlatNode, options: LabelOptions): string {
     }
     case 'JOIN':
       return `JOIN (${2 + node.extra_nodes.length})`;
+    case 'MAP':
+      return `MAP (concurrency ${readMapQuery(query).concurrency})`;
     case 'IF':
     case 'RACE':
     case 'THEN':

@@ -52,6 +52,9 @@ function childRoles(node: FlatNode): Array<[number, string]> {
     case 'LOOP':
       roles.push([node.left_node, 'body'], [node.condition_node, 'while']);
       break;
+    case 'MAP':
+      roles.push([node.left_node, 'items'], [node.right_node, 'each']);
+      break;
     case 'JOIN':
     case 'RACE':
       branchesOf(node).forEach((id, i) => roles.push([id, `branch ${i + 1}`]));

@@ -96,6 +96,10 @@ class TreeWriter {
       case 'RACE':
         branchesOf(node).forEach((id, i) => this.child(id, inner, `║ branch ${i + 1}: `));
         break;
+      case 'MAP':
+        this.child(node.left_node, inner, '≡ items: ');
+        this.child(node.right_node, inner, '↻ each: ');
+        break;
       default:
         break;
     }

@@ -7,9 +7,9 @@ import {
   countNodes, GraphError, isPartialIf, MAX_NODES, NODE_COUNT_MESSAGE, quote, resultNameMessage, toJson, type Envelope,
 } from './envelope.js';
 import {
-  HTTP_METHODS, MAX_HTTP_TIMEOUT_SECONDS, MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT, MULTIPART_METHODS,
-  readHttpMultipartQuery, validateCron, writeBreakQuery, writeHttpMultipartQuery, writeHttpQuery, writeIfRowsQuery,
-  writeScheduleQuery, writeSignalQuery, type MultipartPart,
+  HTTP_METHODS, MAX_HTTP_TIMEOUT_SECONDS, MAX_MAP_CONCURRENCY, MAX_SIGNAL_NAME_LENGTH, MAX_WAIT_SECONDS, MAX_WAIT_TEXT,
+  MULTIPART_METHODS, readHttpMultipartQuery, validateCron, writeBreakQuery, writeHttpMultipartQuery, writeHttpQuery,
+  writeIfRowsQuery, writeMapQuery, writeScheduleQuery, writeSignalQuery, type MultipartPart,
 } from './queries.js';
 import { urlSchemeProblem } from './http-url.js';
 import { describeJson, isPlainObject } from './json-text.js';
@@ -83,6 +83,25 @@ export function loop(body: string | null, condition: string | null = null): stri
   const env: Envelope = { node_type: 'LOOP', left_node: workflowFromText(body) };
   if (condition !== null) env.condition_node = workflowFromText(condition);
   return finish(env);
+}
+
+/**
+ * Runs `body` once per row of the result of `items`, `$item` bound to that row. Not STRICT in
+ * SQL, so that a NULL argument is named rather than turning the whole workflow into NULL.
+ */
+export function map(items: string | null, body: string | null, concurrency: number | null = 8, maxFailures: number | null = 0): string {
+  if (items === null) throw new GraphError('df.map() needs items (a workflow whose result is a row set): got NULL');
+  if (body === null) throw new GraphError('df.map() needs a body: got NULL');
+  if (concurrency === null || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_MAP_CONCURRENCY) {
+    throw new GraphError(`df.map: concurrency must be a whole number from 1 to ${MAX_MAP_CONCURRENCY}, got ${concurrency}`);
+  }
+  if (maxFailures === null || !Number.isInteger(maxFailures) || maxFailures < 0) {
+    throw new GraphError(`df.map: max_failures must be 0 or more, got ${maxFailures}`);
+  }
+  return finish({
+    node_type: 'MAP', left_node: workflowFromText(items), right_node: workflowFromText(body),
+    query: writeMapQuery({ concurrency, max_failures: maxFailures }),
+  });
 }
 
 /** The value is kept raw: substitution and JSON interpretation happen when the BREAK runs. */

@@ -2,7 +2,7 @@
 // This module holds the types, the limits and the canonical serialisation; parsing and
 // validation of untrusted text live in validate.ts.
 
-export const NODE_TYPES = ['SQL', 'THEN', 'IF', 'JOIN', 'LOOP', 'BREAK', 'RACE', 'SLEEP', 'WAIT_SCHEDULE', 'HTTP', 'HTTP_MULTIPART', 'SIGNAL'] as const;
+export const NODE_TYPES = ['SQL', 'THEN', 'IF', 'JOIN', 'LOOP', 'BREAK', 'RACE', 'SLEEP', 'WAIT_SCHEDULE', 'HTTP', 'HTTP_MULTIPART', 'SIGNAL', 'MAP'] as const;
 export type NodeType = typeof NODE_TYPES[number];
 
 export interface RetryPolicy {
@@ -14,7 +14,8 @@ export interface RetryPolicy {
 
 /**
  * Child roles: THEN left→right; IF condition_node, left_node = then, right_node = else;
- * JOIN/RACE left, right, extras = branches; LOOP left_node = body, condition_node = while.
+ * JOIN/RACE left, right, extras = branches; LOOP left_node = body, condition_node = while;
+ * MAP left_node = items, right_node = body (run once per item).
  */
 export interface Envelope {
   node_type: NodeType;

@@ -33,6 +33,8 @@ export interface HttpMultipartQuery {
   headers: Record<string, string> | null;
   timeout_seconds: number;
 }
+/** MAP: at most `concurrency` item bodies in flight; more than `max_failures` failed items fail it. */
+export interface MapQuery { concurrency: number; max_failures: number }
 /** IF without a condition node: true when the named result has at least one row. */
 export interface IfRowsQuery { result_name: string }
 
@@ -142,6 +144,23 @@ function readPart(part: unknown, index: number): void {
   }
 }
 
+/** Bounds of df.map's concurrency: every item in flight is a live activation. */
+export const MAX_MAP_CONCURRENCY = 1000;
+/** A failure count beyond any map's item count (items are at most a row set a step returns). */
+const MAX_MAP_FAILURES = 2_147_483_647;
+
+export function readMapQuery(query: string): MapQuery {
+  const fields = readConfig('MAP', query, ['concurrency', 'max_failures']);
+  const { concurrency, max_failures: maxFailures } = fields;
+  if (!isWholeNumberIn(concurrency, 1, MAX_MAP_CONCURRENCY)) {
+    throw fieldError('MAP', 'concurrency', `a whole number from 1 to ${MAX_MAP_CONCURRENCY}`, concurrency);
+  }
+  if (!isWholeNumberIn(maxFailures, 0, MAX_MAP_FAILURES)) {
+    throw fieldError('MAP', 'max_failures', 'a whole number, 0 or more', maxFailures);
+  }
+  return { concurrency, max_failures: maxFailures };
+}
+
 export function readIfRowsQuery(query: string): IfRowsQuery {
   // The reference's wordings, which scripts match on.
   let config: unknown;
@@ -177,6 +196,8 @@ export const writeHttpQuery = (q: HttpQuery): string =>
   JSON.stringify({ url: q.url, method: q.method, body: q.body, headers: q.headers, timeout_seconds: q.timeout_seconds });
 export const writeHttpMultipartQuery = (q: HttpMultipartQuery): string =>
   JSON.stringify({ url: q.url, method: q.method, parts: q.parts, headers: q.headers, timeout_seconds: q.timeout_seconds });
+export const writeMapQuery = (q: MapQuery): string =>
+  JSON.stringify({ concurrency: q.concurrency, max_failures: q.max_failures });
 export const writeIfRowsQuery = (q: IfRowsQuery): string =>
   JSON.stringify({ condition_type: RESULT_HAS_ROWS, result_name: q.result_name });
 

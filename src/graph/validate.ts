@@ -11,7 +11,8 @@ import {
 import { findNodeBelow } from './deep-node.js';
 import { isPlainObject, jsonNestingDepth } from './json-text.js';
 import {
-  describeValue, readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readScheduleQuery, readSignalQuery, readSleepSeconds,
+  describeValue, readBreakQuery, readHttpMultipartQuery, readHttpQuery, readIfRowsQuery, readMapQuery, readScheduleQuery, readSignalQuery,
+  readSleepSeconds,
 } from './queries.js';
 import { ReadFailure, ROOT, type ReadContext } from './read-failure.js';
 import { readRetryPolicy } from './retry.js';
@@ -52,6 +53,7 @@ const SHAPES: Record<NodeType, Shape> = {
   JOIN: { ...BINARY, extra_nodes: 'optional' },
   LOOP: { ...BINARY, right_node: 'forbidden', condition_node: 'optional' },
   IF: { left_node: 'required', right_node: 'optional', condition_node: 'optional', extra_nodes: 'forbidden', query: 'optional' },
+  MAP: { ...BINARY, query: 'required' },
 };
 
 const QUERY_READERS: Partial<Record<NodeType, (query: string) => unknown>> = {
@@ -61,6 +63,7 @@ const QUERY_READERS: Partial<Record<NodeType, (query: string) => unknown>> = {
   BREAK: readBreakQuery,
   HTTP: readHttpQuery,
   HTTP_MULTIPART: readHttpMultipartQuery,
+  MAP: readMapQuery,
 };
 
 interface Frame {

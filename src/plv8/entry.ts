@@ -40,6 +40,7 @@ const api = {
     partialIf: replying(builders.partialIf),
     completeIf: replying(builders.completeIf),
     loop: replying(builders.loop),
+    map: replying(builders.map),
     brk: replying(builders.brk),
     sleep: replying(builders.sleep),
     waitForSchedule: replying(builders.waitForSchedule),
@@ -84,6 +85,7 @@ const api = {
   releaseDispatched: replying((activationId: string | null, token: string | null) =>
     String(runners.release(db, activationId, token)),
   ),
+  renewDispatched: replying((activationId: string | null, token: string | null) => runners.renew(db, activationId, token)),
 };
 
 export type PgDurableApi = typeof api;

@@ -46,10 +46,12 @@ const QUERIES: string[] = [
                  coalesce(array_to_string(c.reloptions, ','), '-'), ${acl('c.relacl')},
                  coalesce(quote_literal(obj_description(c.oid, 'pg_class')), '-'))
    FROM pg_class c WHERE c.relnamespace = 'df'::regnamespace`,
-  `SELECT format('column %s #%s %s type %s not_null %s default %s identity %s generated %s collation %s acl %s comment %s',
+  `SELECT format('column %s #%s %s type %s not_null %s default %s identity %s generated %s collation %s statistics %s acl %s comment %s',
                  c.oid::regclass, lpad((row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum))::text, 3, '0'), quote_ident(a.attname),
                  format_type(a.atttypid, a.atttypmod), a.attnotnull, coalesce(pg_get_expr(d.adbin, d.adrelid), '-'),
-                 coalesce(nullif(a.attidentity, ''), '-'), coalesce(nullif(a.attgenerated, ''), '-'), coalesce(co.collname, '-'), ${acl('a.attacl')},
+                 coalesce(nullif(a.attidentity, ''), '-'), coalesce(nullif(a.attgenerated, ''), '-'), coalesce(co.collname, '-'),
+                 coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%'), '-'),
+                 ${acl('a.attacl')},
                  coalesce(quote_literal(col_description(c.oid, a.attnum)), '-'))
    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum

@@ -72,6 +72,12 @@ const DF_FUNCTIONS: readonly Builder[] = [
       return builders.loop(body as string, condition as string | null);
     },
   },
+  {
+    name: 'df.map',
+    params: [param('items'), param('body'), param('concurrency', 'integer', '8'), param('max_failures', 'integer', '0')],
+    strict: false,
+    run: ([i, b, c, m]) => builders.map(i as string | null, b as string | null, c as number | null, m as number | null),
+  },
   { name: 'df.break', params: [param('value', 'text', null)], strict: false, run: ([v]) => builders.brk(v as string | null) },
   // plv8 passes int8 as a BigInt, which the SQL wrapper turns into its exact decimal text.
   { name: 'df.sleep', params: [param('seconds', 'bigint')], strict: true, run: ([s]) => builders.sleep(str(s)) },

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => fx?.close());
 
 const DEPTH = 'Graph exceeds maximum nesting depth of 256. Simplify the workflow or break it into multiple instances.';
-const VALID_TYPES = 'SQL, THEN, IF, JOIN, LOOP, BREAK, RACE, SLEEP, WAIT_SCHEDULE, HTTP, HTTP_MULTIPART, SIGNAL';
+const VALID_TYPES = 'SQL, THEN, IF, JOIN, LOOP, BREAK, RACE, SLEEP, WAIT_SCHEDULE, HTTP, HTTP_MULTIPART, SIGNAL, MAP';
 
 /** `SELECT 0` wrapped `wraps` times in ~> by the SQL builders themselves. */
 async function chain(wraps: number): Promise<string> {

@@ -50,9 +50,6 @@ describe('errors of the API', () => {
       "format must be 'text', 'full' or 'mermaid', got 'pdf'", undefined],
     ['an unknown transaction_mode', `SELECT df.start('SELECT 1', transaction_mode => 'later')`, '22023',
       `invalid transaction_mode "later" for df.start(): expected 'caller' or 'new'`, undefined],
-    ["transaction_mode 'new'", `SELECT df.start('SELECT 1', transaction_mode => 'new')`, '0A000',
-      "transaction_mode 'new' is not supported by this version of pg_durable",
-      'Commit the df.start() call in its own transaction instead.'],
     ['another database', `SELECT df.start('SELECT 1', database => 'postgres')`, '0A000',
       "starting a workflow in another database ('postgres') is not supported",
       'Connect to that database and call df.start() there.'],
@@ -64,6 +61,16 @@ describe('errors of the API', () => {
     const e = await raised(fx.user, sql);
     expect({ message: e.message, code: e.code, hint: e.hint }).toEqual({ message, code, hint });
     expect(e.where).not.toMatch(/LINE \d+:|_load|JavaScript/);
+  });
+
+  it("for transaction_mode 'new' where no loopback is configured: object_not_in_prerequisite_state, naming what to create", async () => {
+    const e = await raised(fx.user, `SELECT df.start('SELECT 1', transaction_mode => 'new')`);
+    expect(e.code).toBe('55000');
+    expect(e.message).toBe(
+      `df.start() with transaction_mode => 'new' needs the loopback server pg_durable_loopback for role ${fx.role}, which database ${fx.scratch.name} does not have configured`,
+    );
+    expect(e.hint).toContain('CREATE EXTENSION dblink;\nCREATE SERVER pg_durable_loopback FOREIGN DATA WRAPPER dblink_fdw');
+    expect(e.where).toMatch(UNWRAP);
   });
 
   it('raise from df._unwrap, with no other CONTEXT when called directly', async () => {

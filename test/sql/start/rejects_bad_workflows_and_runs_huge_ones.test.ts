@@ -31,7 +31,7 @@ function chain(wraps: number): Env {
   return env;
 }
 
-const VALID_TYPES = 'SQL, THEN, IF, JOIN, LOOP, BREAK, RACE, SLEEP, WAIT_SCHEDULE, HTTP, HTTP_MULTIPART, SIGNAL';
+const VALID_TYPES = 'SQL, THEN, IF, JOIN, LOOP, BREAK, RACE, SLEEP, WAIT_SCHEDULE, HTTP, HTTP_MULTIPART, SIGNAL, MAP';
 const LIMIT_ADVICE = 'Simplify the workflow or break it into multiple instances.';
 
 async function instances(): Promise<number> {

@@ -52,6 +52,29 @@ export class MemoryRuntime implements MachineReads {
     return new Map(this.branchStore.get(joinActivationId) ?? []);
   }
 
+  /** MAP items and settled item outcomes, by MAP activation; names bound inside items, by item activation. */
+  readonly mapItemStore = new Map<string, string[]>();
+  readonly mapResultStore = new Map<string, Map<number, { status: string; result: string }>>();
+  readonly itemResultStore = new Map<string, Map<string, string>>();
+  rowSetLength(result: string): number | null {
+    const value = JSON.parse(result) as { rows?: unknown };
+    return value !== null && typeof value === 'object' && Array.isArray(value.rows) ? value.rows.length : null;
+  }
+  mapResult(mapActivationId: string, last: { item: number; status: string; result: string }): string {
+    const outcomes = new Map(this.mapResultStore.get(mapActivationId) ?? []).set(last.item, last);
+    const items = this.mapItemStore.get(mapActivationId) ?? [];
+    const rows = items.map((item, i) => {
+      const o = outcomes.get(i + 1)!;
+      return `{"item":${item},"status":"${o.status}","result":${o.result}}`;
+    });
+    return `{"rows":[${rows.join(',')}],"row_count":${rows.length}}`;
+  }
+  itemResult(item: [string, string, number], name: string): string | undefined {
+    const own = this.itemResultStore.get(item[0])?.get(name);
+    if (own !== undefined || name !== 'item') return own;
+    return `{"rows":[${this.mapItemStore.get(item[1])![item[2] - 1]}],"row_count":1}`;
+  }
+
   /** The live leaf activations, by node id. */
   leaves(): Map<number, Row> {
     return new Map([...this.activations.values()].filter((a) => a.leaf).map((a) => [a.node_id, a]));
@@ -83,6 +106,19 @@ export class MemoryRuntime implements MachineReads {
       const id = String(b.activation_id);
       if (!this.branchStore.has(id)) this.branchStore.set(id, new Map());
       this.branchStore.get(id)!.set(b.branch, JSON.stringify(b.value));
+    }
+    for (const m of JSON.parse(w.mapItems) as { activation_id: number; items: { rows: unknown[] } }[]) {
+      this.mapItemStore.set(String(m.activation_id), m.items.rows.map((r) => JSON.stringify(r)));
+    }
+    for (const m of JSON.parse(w.mapResults) as { activation_id: number; item: number; status: string; result: unknown }[]) {
+      const id = String(m.activation_id);
+      if (!this.mapResultStore.has(id)) this.mapResultStore.set(id, new Map());
+      this.mapResultStore.get(id)!.set(m.item, { status: m.status, result: JSON.stringify(m.result) });
+    }
+    for (const r of JSON.parse(w.itemResults) as { activation_id: number; name: string; value: unknown }[]) {
+      const id = String(r.activation_id);
+      if (!this.itemResultStore.has(id)) this.itemResultStore.set(id, new Map());
+      this.itemResultStore.get(id)!.set(r.name, JSON.stringify(r.value));
     }
     for (const id of w.deletes) this.cascade(id);
     for (const n of JSON.parse(w.nodes) as { id: number; status: string }[]) this.nodeStatus.set(n.id, n.status);
