@@ -4,9 +4,9 @@
 // Every call is its own autocommit statement: while a request is in flight nothing is held
 // open in the database (no transaction, no lock), only the lease, which expires on its own.
 import os from 'node:os';
-import pg from 'pg';
 import { performHttp } from '../http/perform.js';
 import { readHttpRequest, type Outcome } from '../http/request.js';
+import { RunnerSession, within, type Lease as Leased } from './runner-session.js';
 
 export interface HttpRunnerOptions {
   url: string;
@@ -16,10 +16,7 @@ export interface HttpRunnerOptions {
 }
 
 /** A claimed row of df.claim_dispatched('http', …). */
-interface Lease {
-  activation_id: string;
-  lease_token: string;
-  lease_until: Date;
+interface Lease extends Leased {
   request: unknown;
 }
 
@@ -33,22 +30,20 @@ const RELEASE_MS = 2000;
 export class HttpRunner {
   /** What monitoring shows as the runner of a lease. */
   readonly name: string;
-  private client: pg.Client | null = null;
-  private connecting: Promise<pg.Client> | null = null;
+  private readonly db: RunnerSession;
   private readonly inFlight = new Map<Promise<void>, AbortController>();
   private loopDone: Promise<void> = Promise.resolve();
   private stopping = false;
-  /** Set at the very end of stop(): completions stop retrying. */
-  private closed = false;
   private wake: (() => void) | null = null;
 
   constructor(private readonly opts: HttpRunnerOptions) {
     this.name = `${applicationName(opts.url) ?? os.hostname()}:${process.pid}`;
+    this.db = new RunnerSession(opts.url, 'pg_durable http runner', (e) => this.report(e));
   }
 
   /** Connects (so a wrong URL fails here), then claims and performs until stop(). */
   async start(): Promise<void> {
-    await this.session();
+    await this.db.session();
     this.loopDone = this.loop().catch((e) => this.report(e));
   }
 
@@ -65,9 +60,7 @@ export class HttpRunner {
       for (const controller of this.inFlight.values()) controller.abort();
       await within(all(), RELEASE_MS);
     }
-    this.closed = true;
-    await this.client?.end().catch(() => undefined);
-    this.client = null;
+    await this.db.end();
   }
 
   private async loop(): Promise<void> {
@@ -80,7 +73,7 @@ export class HttpRunner {
       }
       let leases: Lease[];
       try {
-        leases = (await this.query<Lease>(
+        leases = (await this.db.query<Lease>(
           'SELECT activation_id, lease_token, lease_until, request FROM df.claim_dispatched($1, $2, $3)',
           ['http', this.name, free],
         )).rows;
@@ -93,7 +86,7 @@ export class HttpRunner {
       }
       if (this.stopping) {
         // claimed while stop() began: give them straight back
-        await Promise.all(leases.map((lease) => this.release(lease)));
+        await Promise.all(leases.map((lease) => this.db.release(lease)));
         return;
       }
       for (const lease of leases) this.perform(lease);
@@ -124,70 +117,11 @@ export class HttpRunner {
     } catch (e) {
       outcome = { kind: 'failed', error: `the dispatched HTTP request cannot be read: ${(e as Error).message}` };
     }
-    if (signal.aborted && outcome.kind === 'failed') await this.release(lease);
-    else await this.complete(lease, outcome);
-  }
-
-  /** Settles the lease; a lost session is retried until the lease runs out (then another runner redoes the request). */
-  private async complete(lease: Lease, outcome: Outcome): Promise<void> {
-    const values = [
-      lease.activation_id,
-      lease.lease_token,
-      outcome.kind === 'completed' ? JSON.stringify(outcome.result) : null,
-      outcome.kind === 'failed' ? outcome.error : null,
-      outcome.retryAfterSeconds ?? null,
-    ];
-    for (let failures = 0; ; failures++) {
-      try {
-        await this.query('SELECT df.complete_dispatched($1, $2, $3, $4, $5)', values);
-        return;
-      } catch (e) {
-        this.report(e);
-        if (sqlError(e) || this.closed || Date.now() > lease.lease_until.getTime()) return;
-        await delay(Math.min(50 * 2 ** failures, 2000));
-      }
+    if (signal.aborted && outcome.kind === 'failed') await this.db.release(lease);
+    else {
+      const result = outcome.kind === 'completed' ? JSON.stringify(outcome.result) : null;
+      await this.db.complete(lease, result, outcome.kind === 'failed' ? outcome.error : null, outcome.retryAfterSeconds ?? null);
     }
-  }
-
-  private async release(lease: Lease): Promise<void> {
-    try {
-      await this.query('SELECT df.release_dispatched($1, $2)', [lease.activation_id, lease.lease_token]);
-    } catch (e) {
-      this.report(e); // the lease runs out on its own
-    }
-  }
-
-  /** One autocommit statement on the runner's session, which is opened again when it was lost. */
-  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    const client = await this.session();
-    try {
-      return await client.query<R>(text, values);
-    } catch (e) {
-      if (!sqlError(e) && this.client === client) {
-        this.client = null;
-        void client.end().catch(() => undefined);
-      }
-      throw e;
-    }
-  }
-
-  private session(): Promise<pg.Client> {
-    if (this.client !== null) return Promise.resolve(this.client);
-    this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.opts.url, application_name: 'pg_durable http runner' });
-      client.on('error', () => undefined); // a lost backend surfaces as a failed query
-      try {
-        await client.connect();
-      } catch (e) {
-        await client.end().catch(() => undefined);
-        throw e;
-      }
-      this.client = client;
-      return client;
-    })().finally(() => {
-      this.connecting = null;
-    });
-    return this.connecting;
   }
 
   /** Waits ms (for ever when not given) or until a request ends or stop() begins. */
@@ -208,28 +142,10 @@ export class HttpRunner {
   }
 }
 
-/** An error PostgreSQL raised (it has a SQLSTATE) on a session that is still usable. */
-function sqlError(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
-}
-
 function applicationName(url: string): string | null {
   try {
     return new URL(url).searchParams.get('application_name') || process.env.PGAPPNAME || null;
   } catch {
     return process.env.PGAPPNAME || null;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function within(p: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(r, ms, 'timeout')));
-  const result = await Promise.race([p.then(() => 'done' as const), timeout]);
-  clearTimeout(timer);
-  return result;
 }

@@ -6,7 +6,8 @@
 // bound of its own) and completes it. Both sessions are the role's own: every statement runs
 // with exactly the role's rights.
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { connect, RunnerSession, sqlError, within, type Lease as Leased } from './runner-session.js';
 
 export interface StatementRunnerOptions {
   url: string;
@@ -16,10 +17,7 @@ export interface StatementRunnerOptions {
 }
 
 /** A claimed row of df.claim_dispatched('statement', …). */
-interface Lease {
-  activation_id: string;
-  lease_token: string;
-  lease_until: Date;
+interface Lease extends Leased {
   request: { sql?: unknown };
 }
 
@@ -33,7 +31,7 @@ const IDLE_POLL_MS = { first: 5, last: 200 };
 export class StatementRunner {
   /** What monitoring shows as the runner of a lease. */
   readonly name: string;
-  private control: pg.Client | null = null;
+  private readonly control: RunnerSession;
   private statements: pg.Client | null = null;
   private loopDone: Promise<void> = Promise.resolve();
   private running: { lease: Lease; done: Promise<void>; cancelled: boolean; lost: boolean } | null = null;
@@ -42,11 +40,12 @@ export class StatementRunner {
 
   constructor(private readonly opts: StatementRunnerOptions) {
     this.name = `${os.hostname()}:${process.pid} statements`;
+    this.control = new RunnerSession(opts.url, 'pg_durable statement runner', (e) => this.report(e));
   }
 
   /** Connects both sessions (so a wrong URL fails here), then claims and runs until stop(). */
   async start(): Promise<void> {
-    await this.controlSession();
+    await this.control.session();
     await this.statementSession();
     this.loopDone = this.loop().catch((e) => this.report(e));
   }
@@ -64,8 +63,8 @@ export class StatementRunner {
       await this.cancelStatement();
     }
     await this.loopDone;
-    await Promise.allSettled([this.control?.end(), this.statements?.end()]);
-    this.control = this.statements = null;
+    await Promise.allSettled([this.control.end(), this.statements?.end()]);
+    this.statements = null;
   }
 
   private async loop(): Promise<void> {
@@ -73,7 +72,7 @@ export class StatementRunner {
     for (let failures = 0; !this.stopping; ) {
       let lease: Lease | undefined;
       try {
-        const { rows } = await this.onControl<Lease>(
+        const { rows } = await this.control.query<Lease>(
           'SELECT activation_id, lease_token, lease_until, request FROM df.claim_dispatched($1, $2, 1)',
           ['statement', this.name],
         );
@@ -92,7 +91,7 @@ export class StatementRunner {
       }
       idleMs = IDLE_POLL_MS.first;
       if (this.stopping) {
-        await this.release(lease); // claimed while stop() began: give it straight back
+        await this.control.release(lease); // claimed while stop() began: give it straight back
         return;
       }
       const running = { lease, done: Promise.resolve(), cancelled: false, lost: false };
@@ -114,8 +113,8 @@ export class StatementRunner {
     }
     if (running.lost) return; // another runner has it, or its instance ended: nothing to report
     // Cancelled by stop(): the statement did not finish, and runs again elsewhere.
-    if (outcome.kind === 'release' || (running.cancelled && outcome.kind === 'failed')) await this.release(lease);
-    else await this.complete(lease, outcome);
+    if (outcome.kind === 'release' || (running.cancelled && outcome.kind === 'failed')) await this.control.release(lease);
+    else await this.control.complete(lease, outcome.kind === 'completed' ? RESULT : null, outcome.kind === 'failed' ? outcome.error : null);
   }
 
   /** Runs the statement as a simple query, outside any transaction block. */
@@ -144,7 +143,7 @@ export class StatementRunner {
 
   private async renew(running: { lease: Lease; lost: boolean }): Promise<void> {
     try {
-      const { rows } = await this.onControl<{ until: Date | null }>('SELECT df.renew_dispatched($1, $2) AS until', [
+      const { rows } = await this.control.query<{ until: Date | null }>('SELECT df.renew_dispatched($1, $2) AS until', [
         running.lease.activation_id,
         running.lease.lease_token,
       ]);
@@ -165,52 +164,10 @@ export class StatementRunner {
     const pid = this.statements === null ? null : pidOf(this.statements);
     if (pid === null) return;
     try {
-      await this.onControl('SELECT pg_catalog.pg_cancel_backend($1)', [pid]);
+      await this.control.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid]);
     } catch (e) {
       this.report(e);
     }
-  }
-
-  /** Settles the lease; a lost control session is retried until the lease runs out. */
-  private async complete(lease: Lease, outcome: { kind: 'completed' } | { kind: 'failed'; error: string }): Promise<void> {
-    const values = [lease.activation_id, lease.lease_token, outcome.kind === 'completed' ? RESULT : null, outcome.kind === 'failed' ? outcome.error : null];
-    for (let failures = 0; ; failures++) {
-      try {
-        await this.onControl('SELECT df.complete_dispatched($1, $2, $3, $4)', values);
-        return;
-      } catch (e) {
-        this.report(e);
-        if (sqlError(e) || Date.now() > lease.lease_until.getTime()) return;
-        await delay(Math.min(50 * 2 ** failures, 2000));
-      }
-    }
-  }
-
-  private async release(lease: Lease): Promise<void> {
-    try {
-      await this.onControl('SELECT df.release_dispatched($1, $2)', [lease.activation_id, lease.lease_token]);
-    } catch (e) {
-      this.report(e); // the lease runs out on its own
-    }
-  }
-
-  /** One autocommit statement on the control session, which is opened again when it was lost. */
-  private async onControl<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    const client = await this.controlSession();
-    try {
-      return await client.query<R>(text, values);
-    } catch (e) {
-      if (!sqlError(e) && this.control === client) {
-        this.control = null;
-        void client.end().catch(() => undefined);
-      }
-      throw e;
-    }
-  }
-
-  private async controlSession(): Promise<pg.Client> {
-    this.control ??= await connect(this.opts.url, 'pg_durable statement runner');
-    return this.control;
   }
 
   /** The session statements run on: no statement_timeout, so a long VACUUM is not cut short. */
@@ -241,36 +198,6 @@ export class StatementRunner {
   }
 }
 
-async function connect(url: string, applicationName: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName });
-  client.on('error', () => undefined); // a lost backend surfaces as a failed query
-  try {
-    await client.connect();
-  } catch (e) {
-    await client.end().catch(() => undefined);
-    throw e;
-  }
-  return client;
-}
-
-/** An error PostgreSQL raised (it has a SQLSTATE) on a session that is still usable. */
-function sqlError(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
-}
-
 function pidOf(client: pg.Client): number {
   return (client as unknown as { processID: number }).processID;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function within(p: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(r, ms, 'timeout')));
-  const result = await Promise.race([p.then(() => 'done' as const), timeout]);
-  clearTimeout(timer);
-  return result;
 }

@@ -23,6 +23,19 @@ const KINDS: readonly string[] = ['http', 'statement'];
 const T = 'pg_catalog.text';
 const R = 'pg_catalog.regrole';
 
+// Work is still wanted while its activation is live and parked and its instance runs: cancelled
+// work and race losers are neither handed out nor renewed. (d is the dispatch row.)
+const STILL_WANTED = `EXISTS (SELECT FROM df.activations a
+                   WHERE a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
+                     AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz)
+       AND EXISTS (SELECT FROM df.instances i
+                   WHERE i.submitted_by OPERATOR(pg_catalog.=) d.owner AND i.id OPERATOR(pg_catalog.=) d.instance_id
+                     AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[]))`;
+/** A lease's end from now: the work's own time bound, or the renewable term, plus the grace. */
+const LEASE_END = `pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>
+           coalesce((d.request OPERATOR(pg_catalog.->>) 'timeout_seconds')::pg_catalog.int4, ${UNBOUNDED_LEASE_SECONDS})
+           OPERATOR(pg_catalog.+) ${LEASE_GRACE_SECONDS})`;
+
 // Oldest first; a lease that ran out counts as expired (a released one does not). Only live,
 // parked activations of instances still running qualify: cancelled work and race losers are
 // never performed.
@@ -31,12 +44,7 @@ const claimStmt = stmt(
      SELECT d.activation_id FROM df.dispatches d
      WHERE d.owner OPERATOR(pg_catalog.=) $1::${R} AND d.kind OPERATOR(pg_catalog.=) $2::${T}
        AND (d.lease_until IS NULL OR d.lease_until OPERATOR(pg_catalog.<) pg_catalog.clock_timestamp())
-       AND EXISTS (SELECT FROM df.activations a
-                   WHERE a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
-                     AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz)
-       AND EXISTS (SELECT FROM df.instances i
-                   WHERE i.submitted_by OPERATOR(pg_catalog.=) d.owner AND i.id OPERATOR(pg_catalog.=) d.instance_id
-                     AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[]))
+       AND ${STILL_WANTED}
      ORDER BY d.dispatched_at
      LIMIT $4::pg_catalog.int4
      FOR NO KEY UPDATE OF d SKIP LOCKED),
@@ -44,9 +52,7 @@ const claimStmt = stmt(
      UPDATE df.dispatches d
      SET lease_token = pg_catalog.gen_random_uuid(), runner = $3::${T}, leases = d.leases OPERATOR(pg_catalog.+) 1,
          expired_leases = d.expired_leases OPERATOR(pg_catalog.+) (d.lease_token IS NOT NULL)::pg_catalog.int4,
-         lease_until = pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>
-           coalesce((d.request OPERATOR(pg_catalog.->>) 'timeout_seconds')::pg_catalog.int4, ${UNBOUNDED_LEASE_SECONDS})
-           OPERATOR(pg_catalog.+) ${LEASE_GRACE_SECONDS})
+         lease_until = ${LEASE_END}
      FROM c WHERE d.owner OPERATOR(pg_catalog.=) $1::${R} AND d.activation_id OPERATOR(pg_catalog.=) c.activation_id
      RETURNING d.*),
    nod AS (
@@ -245,17 +251,10 @@ export function release(db: Db, activationId: string | null, token: string | nul
 const renewStmt = stmt(
   `WITH r AS (
      UPDATE df.dispatches d
-     SET lease_until = pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>
-           coalesce((d.request OPERATOR(pg_catalog.->>) 'timeout_seconds')::pg_catalog.int4, ${UNBOUNDED_LEASE_SECONDS})
-           OPERATOR(pg_catalog.+) ${LEASE_GRACE_SECONDS})
+     SET lease_until = ${LEASE_END}
      WHERE d.owner OPERATOR(pg_catalog.=) $1::${R} AND d.activation_id OPERATOR(pg_catalog.=) $2::pg_catalog.int8
        AND d.lease_token OPERATOR(pg_catalog.=) $3::pg_catalog.uuid
-       AND EXISTS (SELECT FROM df.activations a
-                   WHERE a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
-                     AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz)
-       AND EXISTS (SELECT FROM df.instances i
-                   WHERE i.submitted_by OPERATOR(pg_catalog.=) d.owner AND i.id OPERATOR(pg_catalog.=) d.instance_id
-                     AND i.status OPERATOR(pg_catalog.=) ANY ('{pending,running}'::${T}[]))
+       AND ${STILL_WANTED}
      RETURNING d.instance_id, d.node_id, d.lease_until),
    nod AS (
      UPDATE df.nodes n
