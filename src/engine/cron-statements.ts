@@ -37,12 +37,7 @@ const heldStmt = stmt(
   `SELECT d.activation_id::${T} AS activation_id, d.lease_token::${T} AS lease_token,
           d.lease_until OPERATOR(pg_catalog.<) (${NOW} OPERATOR(pg_catalog.+) '${RENEW_WITHIN_SECONDS} seconds'::pg_catalog.interval) AS renew_due,
           d.runner, j.jobname::${T} AS job, r.status, r.return_message,
-          EXISTS (SELECT FROM df.activations a
-                  WHERE a.owner ${EQ} d.owner AND a.id ${EQ} d.activation_id
-                    AND NOT a.retired AND a.wake_at ${EQ} 'infinity'::pg_catalog.timestamptz)
-            AND EXISTS (SELECT FROM df.instances i
-                        WHERE i.submitted_by ${EQ} d.owner AND i.id ${EQ} d.instance_id
-                          AND i.status ${EQ} ANY ('{pending,running}'::${T}[])) AS live,
+          ${runners.STILL_WANTED} AS live,
           r.status IS NULL AND pg_catalog.substr(d.runner, ${RUNNER_PREFIX.length + 1})::pg_catalog.timestamptz
             OPERATOR(pg_catalog.<) (${NOW} OPERATOR(pg_catalog.-) '${OVERDUE_SECONDS} seconds'::pg_catalog.interval) AS overdue
    FROM df.dispatches d

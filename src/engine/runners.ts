@@ -24,8 +24,9 @@ const T = 'pg_catalog.text';
 const R = 'pg_catalog.regrole';
 
 // Work is still wanted while its activation is live and parked and its instance runs: cancelled
-// work and race losers are neither handed out nor renewed. (d is the dispatch row.)
-const STILL_WANTED = `EXISTS (SELECT FROM df.activations a
+// work and race losers are neither handed out nor renewed, nor followed up (cron-statements.ts).
+// (d is the dispatch row.)
+export const STILL_WANTED = `EXISTS (SELECT FROM df.activations a
                    WHERE a.owner OPERATOR(pg_catalog.=) d.owner AND a.id OPERATOR(pg_catalog.=) d.activation_id
                      AND NOT a.retired AND a.wake_at OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.timestamptz)
        AND EXISTS (SELECT FROM df.instances i
@@ -111,7 +112,7 @@ export function claim(session: EngineSession, kind: string | null, runner: strin
       if (!(multipart ? may.multipart : may.http)) {
         // Revoking EXECUTE stops the role's next requests, even of workflows started before.
         const fn = multipart ? 'df.http_multipart()' : 'df.http()';
-        settle(session, row.activation_id, row.lease_token, null,
+        settle(session, who.me, row.activation_id, row.lease_token, null,
           `Blocked: role '${who.cur}' does not have EXECUTE privilege on ${fn}; an administrator grants it with df.grant_usage(role, include_http => true)`, 0);
         continue;
       }
@@ -133,7 +134,7 @@ export function complete(
   session: EngineSession, activationId: string | null, token: string | null, result: string | null, error: string | null,
   retryAfterSeconds: number | null,
 ): string {
-  ownRole(session.db, 'df.complete_dispatched');
+  const { me } = ownRole(session.db, 'df.complete_dispatched');
   if (activationId === null || token === null) {
     throw new DfError(SQLSTATE.invalidParameterValue, 'df.complete_dispatched needs the activation_id and lease_token a claim returned');
   }
@@ -143,7 +144,7 @@ export function complete(
   if (retryAfterSeconds !== null && !(retryAfterSeconds >= 0)) {
     throw new DfError(SQLSTATE.invalidParameterValue, `retry_after_seconds must be zero or more, got ${retryAfterSeconds}`);
   }
-  return settle(session, activationId, token, result, error, Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS));
+  return settle(session, me, activationId, token, result, error, Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS));
 }
 
 /** A server's Retry-After is honoured up to an hour: a hostile one cannot park work for years. */
@@ -166,9 +167,11 @@ const endLeaseStmt = stmt(
   T, T, T,
 );
 
-function settle(session: EngineSession, activationId: string, token: string, result: string | null, error: string | null, minDelay: number): string {
+/** `me`: the session's role, as its caller checked it. */
+function settle(
+  session: EngineSession, me: string, activationId: string, token: string, result: string | null, error: string | null, minDelay: number,
+): string {
   const { db } = session;
-  const me = ownRole(db, 'df.complete_dispatched').me;
   const lease = db.query(leaseStmt, [me, activationId])[0] as
     | { instance_id: string; node_id: number; lease_token: string | null; retired: boolean; parked: boolean }
     | undefined;

@@ -21,7 +21,7 @@ export function checkpointStep(
   /** A least delay before the next attempt (an HTTP Retry-After), seconds. */
   minRetryDelaySeconds = 0,
 ): void {
-  const cp = new Checkpoint(databaseReads(session.db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
+  const cp = newCheckpoint(session, inst);
   if (instanceStatus === 'pending') cp.setInstanceStatus('running');
   const retry = node.retry;
   if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
@@ -36,7 +36,11 @@ export function checkpointStep(
 
 /** Marks a pending instance running, in a checkpoint of its own (a step that settles nothing yet). */
 export function markRunning(session: EngineSession, inst: InstanceInfo): void {
-  const cp = new Checkpoint(databaseReads(session.db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
+  const cp = newCheckpoint(session, inst);
   cp.setInstanceStatus('running');
   store.writeCheckpoint(session.db, cp.writes());
+}
+
+function newCheckpoint(session: EngineSession, inst: InstanceInfo): Checkpoint {
+  return new Checkpoint(databaseReads(session.db, inst, session.settings.loopMinIntervalMs), session.clock.now(), session.nextId);
 }
