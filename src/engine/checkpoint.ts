@@ -6,6 +6,7 @@ import type { CheckpointWrites } from './store.js';
 import type { MachineReads } from './reads.js';
 import { spawnNode } from './spawn.js';
 import { advanceMap, childScope, scopeOf } from './map.js';
+import { retryDelaySeconds } from '../graph/retry.js';
 import { parseLossless } from '../json/lossless.js';
 import { isTruthy } from '../values/truthiness.js';
 
@@ -24,6 +25,7 @@ export interface NewActivation extends ActivationRef {
 }
 
 export interface Loaded extends ActivationRef {
+  attempt: number;
   memo: Record<string, unknown>;
 }
 
@@ -104,17 +106,19 @@ export class Checkpoint {
   /** Re-runs a failed leaf later (retry policy). */
   reschedule(act: ActivationRef, wakeAt: Date, attempt: number, error: string): void {
     this.updates.set(act.id, { wake_at: wakeAt.toISOString(), attempt });
-    this.nodeChanges.set(act.node_id, {
-      status: 'running',
-      details: JSON.stringify({ attempt, last_error: error, next_attempt_at: wakeAt.toISOString() }),
-    });
+    this.retryDetails(act.node_id, wakeAt, attempt, error);
   }
 
-  /** Settles an activation and everything above it that settles as a consequence. */
+  /**
+   * Settles an activation and everything above it that settles as a consequence. A composite
+   * that fails with attempts left in its retry policy starts again from its first step instead
+   * (its steps that completed stay done: each committed in its own checkpoint).
+   */
   settle(act: ActivationRef, outcome: Outcome): void {
     let current: ActivationRef | null = act;
     let out: Outcome | null = outcome;
     while (current && out) {
+      if (current !== act && out.kind === 'failed' && this.retriedComposite(current as Loaded, out.error)) return;
       this.remove(current.id);
       const parent: Loaded | null = current.parent_id === null ? null : this.activation(current.parent_id);
       this.recordNode(current, parent, out);
@@ -125,6 +129,23 @@ export class Checkpoint {
       out = this.advance(parent, current.slot, out);
       current = parent;
     }
+  }
+
+  private retriedComposite(act: Loaded, error: string): boolean {
+    const retry = this.reads.node(act.node_id).retry;
+    if (retry === null || act.attempt >= retry.max_attempts) return false;
+    const wakeAt = new Date(this.now.getTime() + retryDelaySeconds(retry, act.attempt) * 1000);
+    this.remove(act.id);
+    spawnNode(this, act.node_id, act.parent_id, act.slot, wakeAt, act.attempt + 1);
+    this.retryDetails(act.node_id, wakeAt, act.attempt + 1, error);
+    return true;
+  }
+
+  private retryDetails(nodeId: number, wakeAt: Date, attempt: number, error: string): void {
+    this.nodeChanges.set(nodeId, {
+      status: 'running',
+      details: JSON.stringify({ attempt, last_error: error, next_attempt_at: wakeAt.toISOString() }),
+    });
   }
 
   private recordNode(act: ActivationRef, parent: Loaded | null, out: Outcome): void {
@@ -240,7 +261,7 @@ export class Checkpoint {
     if (!a) {
       const row = this.reads.activation(id);
       if (!row) throw new Superseded(`activation ${id} was settled while its child ran`);
-      a = { id: row.id, node_id: row.node_id, parent_id: row.parent_id, slot: row.slot, memo: JSON.parse(row.memo) };
+      a = { id: row.id, node_id: row.node_id, parent_id: row.parent_id, slot: row.slot, attempt: row.attempt, memo: JSON.parse(row.memo) };
       this.loaded.set(id, a);
     }
     return a;

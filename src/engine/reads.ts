@@ -12,6 +12,7 @@ export interface StoredActivation {
   node_id: number;
   parent_id: string | null;
   slot: string;
+  attempt: number;
   memo: string;
 }
 

@@ -1,6 +1,7 @@
 // The checkpoint of a leaf's outcome, shared by the worker (a step it ran) and by runners
 // completing dispatched work: settle the activation and what settles with it, or, when the
-// step failed and its df.retry policy has attempts left, reschedule it. The caller holds the
+// step failed and its own df.retry policy has attempts left, reschedule it (a policy on a
+// composite above it is the checkpoint's: Checkpoint.settle). The caller holds the
 // activation's and the instance's row locks and commits.
 import type { EngineSession } from './session.js';
 import type { InstanceInfo } from './instance.js';
@@ -10,6 +11,7 @@ import type { Outcome } from './outcome.js';
 import { Checkpoint } from './checkpoint.js';
 import { databaseReads } from './reads.js';
 import * as store from './store.js';
+import { retryDelaySeconds } from '../graph/retry.js';
 
 export function checkpointStep(
   session: EngineSession,
@@ -25,8 +27,7 @@ export function checkpointStep(
   if (instanceStatus === 'pending') cp.setInstanceStatus('running');
   const retry = node.retry;
   if (outcome.kind === 'failed' && retry && act.attempt < retry.max_attempts) {
-    const backoff = Math.min(retry.delay_seconds * retry.backoff ** (act.attempt - 1), retry.max_delay_seconds);
-    const delay = Math.max(backoff, minRetryDelaySeconds);
+    const delay = Math.max(retryDelaySeconds(retry, act.attempt), minRetryDelaySeconds);
     cp.reschedule(act, new Date(cp.now.getTime() + delay * 1000), act.attempt + 1, outcome.error);
   } else {
     cp.settle(act, outcome);

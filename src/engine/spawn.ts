@@ -8,12 +8,19 @@ import { isJsonObject, parseLossless } from '../json/lossless.js';
 
 const FOREVER = 'infinity';
 
-/** Starts node `nodeId` as child `slot` of activation `parentId`, not before `notBefore`. */
-export function spawnNode(cp: Checkpoint, nodeId: number, parentId: string | null, slot: string, notBefore: Date | null): void {
+/** Starts node `nodeId` as child `slot` of activation `parentId`, not before `notBefore`, as attempt `attempt` of it. */
+export function spawnNode(
+  cp: Checkpoint,
+  nodeId: number,
+  parentId: string | null,
+  slot: string,
+  notBefore: Date | null,
+  attempt = 1,
+): void {
   const node = cp.reads.node(nodeId);
   const id = cp.newId();
   const start = notBefore && notBefore > cp.now ? notBefore : cp.now;
-  const base = { id, node_id: nodeId, parent_id: parentId, slot, attempt: 1 };
+  const base = { id, node_id: nodeId, parent_id: parentId, slot, attempt };
   const leaf = (wake: Date | string, memo: Record<string, unknown> = {}) =>
     cp.addActivation({ ...base, leaf: true, wake_at: typeof wake === 'string' ? wake : wake.toISOString(), memo });
   const composite = (memo: Record<string, unknown> = {}) =>

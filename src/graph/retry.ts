@@ -27,6 +27,11 @@ const RETRY_LIMITS = {
 } as const;
 const ONE_YEAR = `${RETRY_LIMITS.maxDelaySeconds} (1 year)`;
 
+/** Seconds to wait after failed attempt `attempt` (from 1) before the next one. */
+export function retryDelaySeconds(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.delay_seconds * policy.backoff ** (attempt - 1), policy.max_delay_seconds);
+}
+
 export function readRetryPolicy(raw: unknown): RetryPolicy {
   if (!isPlainObject(raw)) throw new GraphError(`retry must be an object, got ${describeValue(raw)}`);
   const allowed = ['max_attempts', 'delay_seconds', 'backoff', 'max_delay_seconds'];

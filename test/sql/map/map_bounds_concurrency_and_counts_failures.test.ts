@@ -1,6 +1,6 @@
 // df.map keeps at most `concurrency` item bodies in flight and refills a freed slot at once;
 // failures beyond max_failures stop new items and fail the MAP naming the first failed item;
-// df.retry retries each item on its own (spec/map.md).
+// df.retry retries each item on its own, a body of several steps from its first (spec/map.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../../support/engine.js';
 import { awaitWorkflow, runWorkflow } from '../../support/workflow.js';
@@ -104,5 +104,21 @@ describe('df.map max_failures', () => {
     const rows = (done.result as { rows: { result: unknown }[] }).rows;
     expect(rows.map((r) => r.result)).toEqual([1, 2, 3].map((v) => ({ rows: [{ v }], row_count: 1 })));
     for (const i of [1, 2, 3]) expect(await fx.value(`SELECT last_value::int FROM attempts_${i}`)).toBe(3);
+  });
+
+  it('runs a retried item body again from its first step', async () => {
+    // Each attempt records itself, then divides by zero unless it is the item's second attempt.
+    await fx.user.query('CREATE TABLE tries (item int, seen_before bigint)');
+    const done = await runWorkflow(
+      fx,
+      `df.map('SELECT g FROM generate_series(1, 3) g',
+              df.retry(('INSERT INTO tries SELECT $item.g, count(*) FROM tries WHERE item = $item.g RETURNING seen_before' |=> 'try')
+                       ~> 'SELECT $item.g * 10 / $try AS v', 2, 0), 2)`,
+    );
+    expect(done.error).toBeNull();
+    const rows = (done.result as { rows: { result: unknown }[] }).rows;
+    expect(rows.map((r) => r.result)).toEqual([1, 2, 3].map((g) => ({ rows: [{ v: g * 10 }], row_count: 1 })));
+    const { rows: tries } = await fx.user.query('SELECT item, count(*)::int AS n FROM tries GROUP BY item ORDER BY item');
+    expect(tries).toEqual([1, 2, 3].map((item) => ({ item, n: 2 })));
   });
 });

@@ -1,15 +1,17 @@
 // df.retry: a failed attempt is rolled back and run again after delay * backoff^(n-1); the
-// final failure propagates (spec section 1). Attempts are counted with sequences, whose
+// final failure propagates (spec section 1). A policy on a composite runs it again from its
+// first step. Attempts are counted with sequences, whose
 // nextval survives the rollback of a failed attempt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../../support/engine.js';
-import { runWorkflow } from '../../support/workflow.js';
+import { awaitWorkflow, runWorkflow } from '../../support/workflow.js';
+import { waitFor } from '../../support/slow-step.js';
 
 let fx: EngineFixture;
 beforeAll(async () => {
   fx = await engineFixture('n_retry');
   await fx.user.query('CREATE TABLE log (v bigint)');
-  for (const s of ['a1', 'a2', 'a3', 'a4', 'a5']) await fx.user.query(`CREATE SEQUENCE ${s}`);
+  for (const s of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']) await fx.user.query(`CREATE SEQUENCE ${s}`);
   await fx.startWorkers(1);
 });
 afterAll(async () => fx?.close());
@@ -62,6 +64,38 @@ describe('df.retry', () => {
     );
     expect(done.error).toBeNull();
     expect(done.result).toEqual({ rows: [{ v: 7 }], row_count: 1 });
+  });
+
+  it('runs a failed sequence again from its first step, each completed step of an attempt committed once', async () => {
+    // The second step fails on attempts 1 and 2 (nextval 1, 2) and passes on attempt 3.
+    const done = await runWorkflow(
+      fx,
+      `df.retry('INSERT INTO log (v) VALUES (60) RETURNING v' |=> 'first'
+                ~> 'INSERT INTO log (v) SELECT $first + 1 / (nextval(''a6'') / 3) RETURNING v', 3, 0, 1)`,
+    );
+    expect(done.error).toBeNull();
+    expect(done.result).toEqual({ rows: [{ v: 61 }], row_count: 1 });
+    expect(await attempts('a6')).toBe('3');
+    const { rows } = await fx.user.query('SELECT v::int, count(*)::int AS n FROM log WHERE v IN (60, 61) GROUP BY v ORDER BY v');
+    expect(rows).toEqual([
+      { v: 60, n: 3 },
+      { v: 61, n: 1 },
+    ]);
+  });
+
+  it('shows a retried composite waiting for its next attempt, and fails after its last one', async () => {
+    const id = await fx.value<string>(`SELECT df.start(df.retry('SELECT 1' ~> 'SELECT 1 / (nextval(''a7'') * 0)', 2, 3600, 1, 3600))`);
+    const details = async () =>
+      fx.value<Record<string, unknown> | null>(`SELECT status_details FROM df.instance_nodes($1) WHERE node_type = 'THEN'`, [id]);
+    await waitFor('the first attempt to fail', async () => (await details()) !== null);
+    expect(await details()).toMatchObject({ attempt: 2, last_error: 'division by zero' });
+    expect(await fx.value('SELECT df.status($1)', [id])).toBe('running');
+    // The second attempt is the last: bring it forward instead of waiting an hour.
+    await (await fx.scratch.admin()).query(`UPDATE df.activations SET wake_at = now() WHERE instance_id = $1 AND leaf`, [id]);
+    const done = await awaitWorkflow(fx, id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe('division by zero');
+    expect(await attempts('a7')).toBe('2');
   });
 
   it('rejects an invalid policy at build time', async () => {

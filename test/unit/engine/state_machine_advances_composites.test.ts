@@ -35,6 +35,21 @@ describe('the state machine', () => {
     expect(rt.activations.get([...rt.activations.keys()].find((k) => rt.activations.get(k)!.leaf)!)!.slot).toBe('else');
   });
 
+  it('starts a failed composite with a retry policy again from its first step, after the delay', () => {
+    const rt = new MemoryRuntime(dsl.retry(dsl.seq('SELECT 1', 'SELECT 2'), 2, 5, 1));
+    rt.settle(2, completed(rows(1)));
+    rt.settle(3, failed('boom'));
+    expect([...rt.leaves().keys()]).toEqual([2]);
+    const [leaf] = rt.leaves().values();
+    expect(leaf.wake_at).toBe(new Date(rt.now.getTime() + 5000).toISOString());
+    expect(rt.activations.get(leaf.parent_id!)!.attempt).toBe(2);
+    expect(rt.instance.status).not.toBe('failed');
+    rt.settle(2, completed(rows(1)));
+    rt.settle(3, failed('boom again'));
+    expect(rt.instance).toMatchObject({ status: 'failed', error: 'boom again' });
+    expect(rt.activations.size).toBe(0);
+  });
+
   it('joins branches in branch order whatever order they finish in', () => {
     const rt = new MemoryRuntime(dsl.join3('SELECT 1', 'SELECT 2', 'SELECT 3'));
     expect([...rt.leaves().keys()].sort()).toEqual([2, 3, 4]);
