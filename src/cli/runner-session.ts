@@ -15,6 +15,7 @@ export class RunnerSession {
   private connecting: Promise<pg.Client> | null = null;
   /** Set by end(): completions stop retrying. */
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -22,8 +23,18 @@ export class RunnerSession {
     private readonly report: (e: unknown) => void,
   ) {}
 
-  /** One autocommit statement; a session that was lost is dropped, and the next call opens another. */
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  /**
+   * One autocommit statement, after the ones already asked for (the runners ask concurrently;
+   * pg deprecates queuing on one client); a session that was lost is dropped, and the next
+   * call opens another.
+   */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const next = this.queue.then(() => this.run<R>(text, values));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async run<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
     const client = await this.session();
     try {
       return await client.query<R>(text, values);
