@@ -4,11 +4,24 @@ import pg from 'pg';
 import { WorkerPool } from './worker-pool.js';
 import { connect, createAppDatabase } from './app-database.js';
 import { RUNBOOK_PICK, RUNBOOK_SIGNAL, RUNBOOK_START, RUNBOOK_TABLES } from './maintenance-runbook.js';
+import { EMBEDDING_NEAREST, EMBEDDING_START } from './embedding-pipeline.js';
+import { prepareEmbeddings } from './demo-embeddings.js';
 
 const DATABASE = 'pg_durable_demo';
 const ROLE = 'durable_demo';
 
-const WORKFLOWS: { title: string; sql: string; before?: string; signal?: { name: string; data: string } }[] = [
+interface DemoWorkflow {
+  title: string;
+  sql: string;
+  /** Run first, e.g. to set variables. */
+  before?: string;
+  /** Sent once the instance waits for a signal. */
+  signal?: { name: string; data: string };
+  /** Queries whose rows are printed once the instance has ended. */
+  report?: string[];
+}
+
+const WORKFLOWS: DemoWorkflow[] = [
   {
     title: 'the canonical example: mark one batch of 100 documents processed',
     sql: `SELECT df.start(
@@ -46,6 +59,14 @@ const WORKFLOWS: { title: string; sql: string; before?: string; signal?: { name:
     signal: { name: 'approval', data: '{"by": "alice"}' },
   },
   {
+    title: 'an embedding pipeline (README, Per-row pipelines): chunk 32 articles in SQL, then df.map asks an embeddings endpoint for each chunk\'s vector and upserts it',
+    sql: EMBEDDING_START,
+    report: [
+      'SELECT count(*) AS chunks, count(e.chunk_id) AS with_a_vector FROM chunks c LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id;',
+      EMBEDDING_NEAREST,
+    ],
+  },
+  {
     title: 'a maintenance runbook (docs/maintenance.md): report the table with the most dead tuples, wait for approval, VACUUM it outside any transaction block',
     before: RUNBOOK_PICK,
     sql: RUNBOOK_START,
@@ -53,7 +74,7 @@ const WORKFLOWS: { title: string; sql: string; before?: string; signal?: { name:
   },
 ];
 
-async function setUp(adminUrl: string): Promise<string> {
+async function setUp(adminUrl: string): Promise<{ adminDb: string; url: string }> {
   const { adminDb, userDb: userUrl } = await createAppDatabase(adminUrl, DATABASE, ROLE);
   const db = await connect(adminDb);
   // Loop pacing is the administrator's, set for the whole database (a role's own setting is ignored).
@@ -70,13 +91,17 @@ async function setUp(adminUrl: string): Promise<string> {
     DELETE FROM events WHERE id % 4 <> 0;
     ${RUNBOOK_TABLES}`);
   await user.end();
-  return userUrl;
+  return { adminDb, url: userUrl };
 }
 
 export async function demo(adminUrl: string): Promise<void> {
-  console.log(`demo: database ${DATABASE}, role ${ROLE}, 650 generated documents`);
-  const url = await setUp(adminUrl);
-  const workers = new WorkerPool({ url, workers: 2, statements: true, onError: (e) => console.error(`worker: ${e.message}`) });
+  console.log(`demo: database ${DATABASE}, role ${ROLE}, 650 generated documents, 32 generated articles`);
+  const { adminDb, url } = await setUp(adminUrl);
+  const embeddings = await prepareEmbeddings(adminDb, url, ROLE);
+  console.log(`demo: embeddings endpoint ${embeddings.url} (a local stand-in), vectors stored as ${embeddings.vectorType}`);
+  const workers = new WorkerPool({
+    url, workers: 2, statements: true, httpConcurrency: 8, onError: (e) => console.error(`worker: ${e.message}`),
+  });
   await workers.start();
   const user = await connect(url);
   try {
@@ -86,6 +111,12 @@ export async function demo(adminUrl: string): Promise<void> {
       if (w.before) await user.query(w.before);
       const id = (await user.query(w.sql)).rows[0].start as string;
       await follow(user, id, w.signal);
+      for (const query of w.report ?? []) {
+        console.log(query.replace(/^/gm, '    '));
+        for (const r of (await user.query(query)).rows) {
+          console.log(`      ${clip(Object.entries(r).map(([k, v]) => `${k}: ${v}`).join(', '), 130)}`);
+        }
+      }
     }
     console.log('\nall demo instances:');
     const { rows } = await user.query(
@@ -97,22 +128,30 @@ export async function demo(adminUrl: string): Promise<void> {
   } finally {
     await user.end();
     await workers.stop();
+    await embeddings.close();
   }
 }
 
-/** Prints status changes until the instance ends; sends the signal once the instance waits for it. */
+/**
+ * Prints status changes until the instance ends, with the live counts of its first MAP's items
+ * (and, for an instance with a MAP, the tree df.explain draws at the end); sends the signal once
+ * the instance waits for it.
+ */
 async function follow(user: pg.Client, id: string, signal?: { name: string; data: string }): Promise<void> {
   let last = '';
+  let mapped = false;
   for (;;) {
     const { rows } = await user.query(
       `SELECT i.status, (SELECT count(*) FROM df.nodes n WHERE n.instance_id = i.id AND n.status = 'completed') AS done,
               (SELECT count(*) FROM df.nodes n WHERE n.instance_id = i.id) AS nodes,
-              EXISTS (SELECT FROM df.nodes n WHERE n.instance_id = i.id AND n.node_type = 'SIGNAL' AND n.status = 'running') AS waiting
+              EXISTS (SELECT FROM df.nodes n WHERE n.instance_id = i.id AND n.node_type = 'SIGNAL' AND n.status = 'running') AS waiting,
+              (SELECT n.status_details FROM df.nodes n WHERE n.instance_id = i.id AND n.node_type = 'MAP' ORDER BY n.id LIMIT 1) AS map
        FROM df.instances i WHERE i.id = $1`,
       [id],
     );
     const r = rows[0];
-    const line = `    ${id}: ${r.status}, ${r.done}/${r.nodes} nodes completed`;
+    mapped ||= r.map !== null;
+    const line = `    ${id}: ${r.status}, ${r.done}/${r.nodes} nodes completed${mapCounts(r.map)}`;
     if (line !== last) console.log((last = line));
     if (['completed', 'failed', 'cancelled'].includes(r.status)) break;
     if (signal && r.waiting) {
@@ -124,6 +163,13 @@ async function follow(user: pg.Client, id: string, signal?: { name: string; data
   }
   const { rows } = await user.query('SELECT df.status($1) AS s, df.result($1) AS r, df.error($1) AS e', [id]);
   console.log(`    => ${rows[0].s}: ${clip(rows[0].r ?? rows[0].e, 300)}`);
+  if (mapped) console.log((await user.query('SELECT df.explain($1) AS tree', [id])).rows[0].tree.replace(/^/gm, '    '));
+}
+
+/** The MAP's item counts as df.instance_nodes gives them in status_details, or '' before it starts. */
+function mapCounts(details: Record<string, number> | null): string {
+  if (details?.done === undefined) return '';
+  return `; MAP items: ${details.done} done, ${details.failed} failed, ${details.in_flight} in flight, ${details.waiting} waiting`;
 }
 
 function clip(text: string | null, n: number): string {
