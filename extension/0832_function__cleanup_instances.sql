@@ -2,8 +2,9 @@
 -- that ended (updated_at: nothing changes a terminal instance afterwards) more than p_period
 -- ago, and those beyond the role's newest max_instances terminal ones (by creation). Every
 -- dependent row goes with its instance (the foreign keys cascade: nodes, activations and their
--- branch_results, signals, results). Superusers only (it takes no account of who calls);
--- df.cleanup, df.run_cleanup and df._cleanup_scoped decide whose instances and how old.
+-- branch_results, map_items, map_results, item_results and dispatches, signals, results).
+-- Superusers only (it takes no account of who calls); df.cleanup, df.run_cleanup and
+-- df._cleanup_scoped decide whose instances and how old.
 --
 -- It never waits for anyone: a row another session holds (a worker still running a step of a
 -- race the instance lost, the sweep, a role keeping a lock on its own rows) leaves its instance
@@ -110,6 +111,28 @@ BEGIN
   ), branches_got AS (
     SELECT b.ctid AS t FROM df.branch_results b JOIN df.activations a ON a.id = b.activation_id AND a.owner = b.owner
     WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked) FOR UPDATE OF b SKIP LOCKED
+  ), map_items_all AS (
+    SELECT a.instance_id, m.ctid AS t FROM df.map_items m JOIN df.activations a ON a.id = m.activation_id AND a.owner = m.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked)
+  ), map_items_got AS (
+    SELECT m.ctid AS t FROM df.map_items m JOIN df.activations a ON a.id = m.activation_id AND a.owner = m.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked) FOR UPDATE OF m SKIP LOCKED
+  ), map_results_all AS (
+    SELECT a.instance_id, m.ctid AS t FROM df.map_results m JOIN df.activations a ON a.id = m.activation_id AND a.owner = m.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked)
+  ), map_results_got AS (
+    SELECT m.ctid AS t FROM df.map_results m JOIN df.activations a ON a.id = m.activation_id AND a.owner = m.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked) FOR UPDATE OF m SKIP LOCKED
+  ), item_results_all AS (
+    SELECT a.instance_id, r.ctid AS t FROM df.item_results r JOIN df.activations a ON a.id = r.activation_id AND a.owner = r.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked)
+  ), item_results_got AS (
+    SELECT r.ctid AS t FROM df.item_results r JOIN df.activations a ON a.id = r.activation_id AND a.owner = r.owner
+    WHERE a.owner = p_owner AND a.instance_id = ANY (v_locked) FOR UPDATE OF r SKIP LOCKED
+  ), dispatches_all AS (
+    SELECT d.instance_id, d.ctid AS t FROM df.dispatches d WHERE d.owner = p_owner AND d.instance_id = ANY (v_locked)
+  ), dispatches_got AS (
+    SELECT d.ctid AS t FROM df.dispatches d WHERE d.owner = p_owner AND d.instance_id = ANY (v_locked) FOR UPDATE OF d SKIP LOCKED
   ), signals_all AS (
     SELECT s.instance_id, s.ctid AS t FROM df.signals s WHERE s.owner = p_owner AND s.instance_id = ANY (v_locked)
   ), signals_got AS (
@@ -123,6 +146,10 @@ BEGIN
     SELECT x.instance_id FROM nodes_all x WHERE x.t NOT IN (SELECT g.t FROM nodes_got g)
     UNION ALL SELECT x.instance_id FROM acts_all x WHERE x.t NOT IN (SELECT g.t FROM acts_got g)
     UNION ALL SELECT x.instance_id FROM branches_all x WHERE x.t NOT IN (SELECT g.t FROM branches_got g)
+    UNION ALL SELECT x.instance_id FROM map_items_all x WHERE x.t NOT IN (SELECT g.t FROM map_items_got g)
+    UNION ALL SELECT x.instance_id FROM map_results_all x WHERE x.t NOT IN (SELECT g.t FROM map_results_got g)
+    UNION ALL SELECT x.instance_id FROM item_results_all x WHERE x.t NOT IN (SELECT g.t FROM item_results_got g)
+    UNION ALL SELECT x.instance_id FROM dispatches_all x WHERE x.t NOT IN (SELECT g.t FROM dispatches_got g)
     UNION ALL SELECT x.instance_id FROM signals_all x WHERE x.t NOT IN (SELECT g.t FROM signals_got g)
     UNION ALL SELECT x.instance_id FROM results_all x WHERE x.t NOT IN (SELECT g.t FROM results_got g)
   ) h;

@@ -3,13 +3,14 @@
 // terminal instances, whatever it passes or calls; a superuser's every role's (dropped roles'
 // too); a delegated administrator's its own and everyone's by the administrator's policy only.
 // The policy is the administrator's: a role's own SET or ALTER ROLE changes nothing. Locks a
-// role holds on its own rows stall no one's cleanup.
+// role holds on its own rows (map items' names included) stall no one's cleanup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { tenants, type Tenant, type Tenants } from '../../support/tenants.js';
 import { createLoginRoles, dropRoles, ident } from '../../support/roles.js';
 import { runWorkflow } from '../../support/workflow.js';
 import { age, orphanRows, remaining } from './rows.js';
+import { waitFor } from '../../support/slow-step.js';
 
 let t: Tenants;
 let su: pg.Client;
@@ -185,6 +186,33 @@ describe('locks', () => {
     }
     expect(Number((await su.query(`SELECT df.cleanup() AS n`)).rows[0].n)).toBeGreaterThanOrEqual(3);
     expect(await remaining(su, [heldNode, heldKey, heldInsert])).toEqual([]);
+    expect(await orphanRows(su)).toBe(0);
+  });
+
+  it('rows a role holds of a cancelled map\'s items stall no cleanup: the instance waits for a later run', async () => {
+    const map = await atk.value<string>(
+      `SELECT df.start(df.map('SELECT g FROM generate_series(1, 2) g', ('SELECT $item.g AS x' |=> 'x') ~> df.wait_for_signal('go', 3600), 2))`,
+    );
+    const itemNames = async () => Number((await su.query(
+      `SELECT count(*) AS n FROM df.item_results r JOIN df.activations a ON a.id = r.activation_id AND a.owner = r.owner
+       WHERE a.instance_id = $1`, [map])).rows[0].n);
+    await waitFor('both items to bind their name', async () => (await itemNames()) === 2);
+    const holder = new pg.Client({ connectionString: atk.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT * FROM df.item_results FOR UPDATE`);
+      expect(await atk.value(`SELECT df.cancel($1)`, [map])).toContain('cancelled');
+      await age(su, [map], '1 year');
+      await su.query(`SET statement_timeout = '10s'`);
+      await su.query(`SELECT df.cleanup()`);
+      expect(await remaining(su, [map])).toEqual([map]);
+    } finally {
+      await su.query(`RESET statement_timeout`);
+      await holder.end();
+    }
+    await su.query(`SELECT df.cleanup()`);
+    expect(await remaining(su, [map])).toEqual([]);
     expect(await orphanRows(su)).toBe(0);
   });
 });

@@ -28,7 +28,11 @@ export async function orphanRows(su: pg.Client): Promise<number> {
            + (SELECT count(*) FROM df.activations x WHERE NOT EXISTS (SELECT FROM df.instances i WHERE i.id = x.instance_id AND i.submitted_by = x.owner))
            + (SELECT count(*) FROM df.signals x WHERE NOT EXISTS (SELECT FROM df.instances i WHERE i.id = x.instance_id AND i.submitted_by = x.owner))
            + (SELECT count(*) FROM df.results x WHERE NOT EXISTS (SELECT FROM df.instances i WHERE i.id = x.instance_id AND i.submitted_by = x.owner))
-           + (SELECT count(*) FROM df.branch_results x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner)))::int AS n`,
+           + (SELECT count(*) FROM df.branch_results x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner))
+           + (SELECT count(*) FROM df.map_items x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner))
+           + (SELECT count(*) FROM df.map_results x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner))
+           + (SELECT count(*) FROM df.item_results x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner))
+           + (SELECT count(*) FROM df.dispatches x WHERE NOT EXISTS (SELECT FROM df.activations a WHERE a.id = x.activation_id AND a.owner = x.owner)))::int AS n`,
   );
   return rows[0].n as number;
 }

@@ -3,9 +3,10 @@
 // and instance locks are row locks under row-level security. The attacker and a role without
 // usage hold every lock they can get; the victims' workflows still complete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
+import pg from 'pg';
 import { tenants, type Tenants } from '../../support/tenants.js';
 import { awaitWorkflow, startWorkflow } from '../../support/workflow.js';
+import { waitFor } from '../../support/slow-step.js';
 
 let t: Tenants;
 const TABLES = ['instances', 'nodes', 'vars', 'activations', 'signals', 'results', 'branch_results'];
@@ -91,6 +92,44 @@ describe('locks', () => {
       await out.query('ROLLBACK');
     }
     expect(await t.attacker.value(`SELECT df.status($1)`, [own])).toBe('running');
+  });
+
+  it('rows a role holds of its own settled map items stall no sweep: other roles go on, its rows wait', async () => {
+    await t.attacker.startWorkers(1);
+    const map = await t.attacker.value<string>(
+      `SELECT df.start(df.map('SELECT g FROM generate_series(1, 2) g', ('SELECT $item.g AS x' |=> 'x') ~> df.wait_for_signal('go', 3600), 2))`,
+    );
+    const itemNames = () => t.monitor.query(
+      `SELECT count(*)::int AS n FROM df.item_results r JOIN df.activations a ON a.id = r.activation_id AND a.owner = r.owner
+       WHERE a.instance_id = $1`, [map]);
+    await waitFor('both items to bind their name', async () => (await itemNames()).rows[0].n === 2);
+    const atk = new pg.Client({ connectionString: t.attacker.url });
+    await atk.connect();
+    await atk.query('BEGIN');
+    await atk.query(`SELECT * FROM df.item_results FOR UPDATE`);
+    await atk.query(`SELECT * FROM df.dispatches FOR UPDATE`);
+    try {
+      expect(await t.attacker.value(`SELECT df.cancel($1)`, [map])).toContain('cancelled');
+      const retired = `SELECT count(*)::int AS n FROM df.activations WHERE instance_id = $1 AND retired`;
+      expect((await t.monitor.query(retired, [map])).rows[0].n).toBeGreaterThan(0);
+      // Every worker sweeps as it goes (idle, and every 256 steps): the victims' workers meet
+      // the attacker's retired activations, and must pass them by.
+      for (const v of t.victims) {
+        for (let i = 0; i < 3; i++) {
+          const d = await awaitWorkflow(v, await startWorkflow(v, `'SELECT ${i} AS a' ~> 'SELECT 2 AS b'`), 20);
+          expect(d.status, d.error ?? '').toBe('completed');
+        }
+      }
+      // A sweep of its own does not wait for the attacker either (the timeout would fail it).
+      await t.monitor.query(`SET statement_timeout = '10s'`);
+      await t.monitor.query('SELECT df._sweep()');
+      await t.monitor.query('RESET statement_timeout');
+      expect((await itemNames()).rows[0].n).toBe(2);
+    } finally {
+      await atk.end();
+    }
+    await t.monitor.query('SELECT df._sweep()');
+    expect((await itemNames()).rows[0].n).toBe(0);
   });
 
   it('a role without usage cannot touch df at all', async () => {
