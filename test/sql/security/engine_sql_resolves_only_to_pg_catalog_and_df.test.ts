@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenants, type Tenants } from '../../support/tenants.js';
 import { runWorkflow } from '../../support/workflow.js';
+import { waitFor } from '../../support/slow-step.js';
 import { plantPublicTraps, putPublicFirst } from '../../support/public-traps.js';
 
 let t: Tenants;
@@ -85,6 +86,24 @@ describe('planted objects in public', () => {
     expect((await m.query(`SELECT * FROM df.list_instances()`)).rows.length).toBeGreaterThan(0);
     expect((await m.query(`SELECT * FROM df.list_instances(NULL, 2, NULL, NULL)`)).rows.length).toBe(2);
     expect((await m.query(`SELECT * FROM df.metrics()`)).rows[0].total_instances).not.toBe('0');
+  });
+
+  it('never reach df.instance_items, for the owner or a superuser, while a MAP runs and once it completed', async () => {
+    const [v] = t.victims;
+    const m = t.monitor;
+    const running = await v.value<string>(`SELECT df.start(df.map('SELECT pg_catalog.generate_series(1, 3) AS g', df.sleep(3600), 2))`);
+    const statuses = (rows: { status: string }[]) => rows.map((r) => r.status).join(',');
+    await waitFor('two items in flight', async () =>
+      statuses((await (await v.client()).query(`SELECT * FROM df.instance_items($1)`, [running])).rows) === 'running,running,waiting');
+    const { rows } = await m.query(`SELECT * FROM df.instance_items($1, 1, 1, 5)`, [running]);
+    expect(rows.map((r) => [r.item, r.status, r.in_flight?.[0]?.node_type ?? null])).toEqual([[2, 'running', 'SLEEP'], [3, 'waiting', null]]);
+    await v.value(`SELECT df.cancel($1)`, [running]);
+
+    const done = await runWorkflow(v, `df.map('SELECT pg_catalog.generate_series(1, 2) AS g', 'SELECT $item.g AS g')`);
+    expect(done.status).toBe('completed');
+    const settled = await m.query(`SELECT item, status, result FROM df.instance_items($1)`, [done.id]);
+    expect(settled.rows).toEqual([1, 2].map((g) => ({ item: g, status: 'completed', result: { rows: [{ g }], row_count: 1 } })));
+    await expect(m.query(`SELECT * FROM df.instance_items($1, 2)`, [done.id])).rejects.toThrow('is a SQL node, not a MAP');
   });
 
   it('leave the attacker an ordinary role', async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenants, type Tenant, type Tenants } from '../../support/tenants.js';
 import { runWorkflow } from '../../support/workflow.js';
+import { waitFor } from '../../support/slow-step.js';
 
 let t: Tenants;
 
@@ -19,6 +20,12 @@ async function errorOf(c: Tenant, sql: string, params: unknown[], id: string): P
   const e = await (await c.client()).query(sql, params).then(() => null, (err: Error & { detail?: string }) => err);
   expect(e, sql).not.toBeNull();
   return `${e!.message} ${e!.detail ?? ''}`.split(id).join('<id>');
+}
+
+/** An activation id the attacker holds no row with (the first test took ids ahead of the sequence). */
+async function freeId(): Promise<string> {
+  return t.attacker.value<string>(
+    `SELECT greatest(nextval('df.activations_id_seq'), (SELECT coalesce(max(id), 0) + 1 FROM df.activations))::text`);
 }
 
 beforeAll(async () => {
@@ -124,6 +131,76 @@ describe('rows the attacker writes', () => {
     for (const sql of [`SELECT df.explain($1)`, `SELECT * FROM df.instance_nodes($1)`, `SELECT df.explain($1, 'mermaid')`]) {
       await expect(t.monitor.query(sql, [id])).rejects.toThrow(`instance ${id} has an invalid stored graph`);
     }
+  });
+
+  it('cannot make df.instance_items spin: cycles of its own activations and graph end quickly', async () => {
+    const atk = await t.attacker.client();
+    const { rows } = await atk.query(`INSERT INTO df.instances (label) VALUES ('map cycle') RETURNING id`);
+    const id = rows[0].id as string;
+    await atk.query(
+      `INSERT INTO df.nodes (instance_id, id, node_type, left_node, right_node, parent_node, query)
+       VALUES ($1, 1, 'MAP', 2, 3, 3, '{"concurrency":1,"max_failures":0}'), ($1, 2, 'SQL', NULL, NULL, 1, 'SELECT 1'),
+              ($1, 3, 'THEN', 1, 2, 1, NULL)`,
+      [id],
+    );
+    // A MAP activation and an item activation that are each other's parent.
+    const run = await freeId();
+    const item = (BigInt(run) + 1n).toString();
+    await atk.query(
+      `INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at, memo)
+       VALUES ($2, $1, 1, $3, 'root', false, 'infinity', '{"items":1,"next":2}'), ($3, $1, 3, $2, 'item:1', false, 'infinity', '{}')`,
+      [id, run, item],
+    );
+    await atk.query(`INSERT INTO df.map_items (activation_id, item, value) VALUES ($1, 1, '{"g":1}')`, [run]);
+    await t.monitor.query(`SET statement_timeout = '20s'`);
+    try {
+      const live = await t.monitor.query(`SELECT node_id, item, status, in_flight FROM df.instance_items($1)`, [id]);
+      expect(live.rows).toEqual([{ node_id: 1, item: 1, status: 'running', in_flight: null }]);
+      // Settled, with a cycle of parent nodes in its graph.
+      await atk.query(`UPDATE df.activations SET retired = true WHERE instance_id = $1`, [id]);
+      await atk.query(`UPDATE df.nodes SET status = 'completed', result = '{"rows":[{"item":{"g":1},"status":"completed","result":1}]}'
+                       WHERE instance_id = $1 AND id = 1`, [id]);
+      expect((await t.monitor.query(`SELECT * FROM df.instance_items($1)`, [id])).rows).toEqual([]);
+    } finally {
+      await t.monitor.query(`RESET statement_timeout`);
+    }
+  });
+
+  it('cannot see a victim\'s MAP items, nor add to what a superuser sees of them', async () => {
+    const [v] = t.victims;
+    const id = await v.value<string>(`SELECT df.start(df.map('SELECT g FROM generate_series(1, 3) g', df.sleep(3600), 2))`);
+    const itemsAs = async (c: { query: (sql: string, p: unknown[]) => Promise<{ rows: unknown[] }> }) =>
+      (await c.query(`SELECT node_id, outer_items, item, item_row, status, result, in_flight FROM df.instance_items($1)`, [id])).rows;
+    await waitFor('two items in flight', async () =>
+      (await itemsAs(await v.client())).filter((r) => (r as { status: string }).status === 'running').length === 2);
+    const own = await itemsAs(await v.client());
+    expect(own.map((r) => (r as { status: string }).status)).toEqual(['running', 'running', 'waiting']);
+    expect(await itemsAs(t.monitor)).toEqual(own);
+
+    const missing = id === 'ffffffff' ? 'fffffffe' : 'ffffffff';
+    const sql = `SELECT * FROM df.instance_items($1)`;
+    expect(await errorOf(t.attacker, sql, [id], id)).toBe(await errorOf(t.attacker, sql, [missing], missing));
+    expect(await errorOf(t.attacker, sql, [id], id)).toMatch(/^Instance not found or access denied: <id>/);
+    await expect(t.outsider.value(sql, [id])).rejects.toThrow('permission denied for schema df');
+
+    // Rows of the attacker's own, under the victim's MAP activation id (a lucky guess: ids are
+    // sequential): its own activation with that id, items, an outcome, a body in flight.
+    const run = (await t.monitor.query(
+      `SELECT id::text FROM df.activations WHERE instance_id = $1 AND node_id = 1 AND NOT retired`, [id])).rows[0].id as string;
+    const atk = await t.attacker.client();
+    const own2 = await t.attacker.value<string>(`SELECT df.start(df.sleep(3600))`);
+    // (The attacker may hold that id already: the first test took ids ahead of the sequence.)
+    await atk.query(
+      `INSERT INTO df.activations (id, instance_id, node_id, slot, leaf, wake_at, memo)
+       VALUES ($1, $2, 1, 'root', false, 'infinity', '{"items":9,"next":9}') ON CONFLICT DO NOTHING`, [run, own2]);
+    await atk.query(`INSERT INTO df.map_items (activation_id, item, value) SELECT $1, g, '{"forged":true}' FROM generate_series(1, 9) g`, [run]);
+    await atk.query(`INSERT INTO df.map_results (activation_id, item, status, result) VALUES ($1, 1, 'completed', '"forged"')`, [run]);
+    await atk.query(
+      `INSERT INTO df.activations (id, instance_id, node_id, parent_id, slot, leaf, wake_at) VALUES ($3, $1, 1, $2, 'item:3', true, 'infinity')`,
+      [own2, run, await freeId()]);
+    expect(await itemsAs(t.monitor)).toEqual(own);
+    expect(await itemsAs(await v.client())).toEqual(own);
+    await v.value(`SELECT df.cancel($1)`, [id]);
   });
 
   it('never shows up in a victim\'s instance', async () => {
