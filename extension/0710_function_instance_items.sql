@@ -17,7 +17,8 @@
 -- A MAP inside the items of another MAP runs once per outer item: each live run gives its own
 -- page, with the outer item numbers in outer_items (outermost first); the outcome of a run that
 -- has settled is part of its outer item's result, so such a MAP shows only its live runs. A MAP
--- that failed keeps only its error (df.instance_nodes), so it shows no items.
+-- that failed keeps its failed items (with their rows and errors) in its status_details, and
+-- shows those.
 --
 -- SECURITY INVOKER, as the other monitoring functions: row-level security shows a role its own
 -- instances only (another role's id is "not found", as it is for a missing one), and every
@@ -150,7 +151,7 @@ BEGIN
         LEFT JOIN steps s ON s.item = p.item
         ORDER BY p.item;
       END LOOP;
-    ELSIF m.status = 'completed' AND NOT EXISTS (
+    ELSIF m.status IN ('completed', 'failed') AND NOT EXISTS (
       -- Inside the items of another MAP (below its body, right_node), whose runs are gone.
       WITH RECURSIVE up (id, child) AS (
         SELECT n.parent_node, n.id FROM df.nodes n
@@ -163,6 +164,21 @@ BEGIN
       JOIN df.nodes n ON n.instance_id = v_id AND n.submitted_by = v_owner AND n.id = u.id
       WHERE n.node_type = 'MAP' AND n.right_node = u.child
     ) THEN
+      IF m.status = 'failed' THEN
+        -- A failed MAP: its failed items (map.ts), [{item, row, error}] in item order.
+        SELECT n.status_details -> 'failed_items' INTO v_rows FROM df.nodes n
+        WHERE n.instance_id = v_id AND n.submitted_by = v_owner AND n.id = m.id;
+        IF jsonb_typeof(v_rows) = 'array' THEN
+          RETURN QUERY
+          SELECT m.id, '{}'::integer[], (e.v ->> 'item')::integer, (e.v -> 'row')::json, 'failed'::text,
+                 (e.v -> 'error')::json, NULL::json
+          FROM jsonb_array_elements(v_rows) AS e (v)
+          WHERE (e.v ->> 'item')::integer > v_after
+          ORDER BY (e.v ->> 'item')::integer
+          LIMIT limit_count;
+        END IF;
+        CONTINUE;
+      END IF;
       -- A completed MAP: its result row set, (item, status, result) in item order.
       SELECT n.result -> 'rows' INTO v_rows FROM df.nodes n
       WHERE n.instance_id = v_id AND n.submitted_by = v_owner AND n.id = m.id;

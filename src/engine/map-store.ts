@@ -53,6 +53,35 @@ export function mapResult(db: Db, owner: string, mapActivationId: string, last: 
   return db.query(mapResultStmt, [owner, mapActivationId, last.item, last.status, last.result])[0].value as string;
 }
 
+// The items of a MAP that failed, each with its row and error, the one settling now included:
+// kept with the MAP's counts, as its outcomes go with it. Few: once more than max_failures have
+// failed no item starts, so at most max_failures + concurrency.
+const failedItemsStmt = stmt(
+  `SELECT '[' OPERATOR(pg_catalog.||) coalesce(pg_catalog.string_agg(
+            '{"item":' OPERATOR(pg_catalog.||) r.item::${T} OPERATOR(pg_catalog.||) ',"row":' OPERATOR(pg_catalog.||) m.value::${T}
+            OPERATOR(pg_catalog.||) ',"error":' OPERATOR(pg_catalog.||) r.result OPERATOR(pg_catalog.||) '}', ',' ORDER BY r.item), '')
+          OPERATOR(pg_catalog.||) ']' AS value
+   FROM (SELECT x.item, x.result::${T} AS result FROM df.map_results x
+         WHERE x.owner OPERATOR(pg_catalog.=) ${ROLE} AND x.activation_id OPERATOR(pg_catalog.=) $2::pg_catalog.int8
+           AND x.status OPERATOR(pg_catalog.=) 'failed'
+         UNION ALL
+         SELECT $3::pg_catalog.int4, $4::${T} WHERE $5::pg_catalog.bool) r
+   CROSS JOIN LATERAL (
+     SELECT i.value FROM df.map_items i
+     WHERE i.owner OPERATOR(pg_catalog.=) ${ROLE} AND i.activation_id OPERATOR(pg_catalog.=) $2::pg_catalog.int8
+       AND i.item OPERATOR(pg_catalog.=) r.item) m`,
+  T,
+  T,
+  'pg_catalog.int4',
+  T,
+  'pg_catalog.bool',
+);
+/** JSON text: `[{"item", "row", "error"}…]` in item order. */
+export function failedItems(db: Db, owner: string, mapActivationId: string, last: ItemOutcome): string {
+  const lastFailed = last.status === 'failed';
+  return db.query(failedItemsStmt, [owner, mapActivationId, last.item, last.result, lastFailed])[0].value as string;
+}
+
 const ITEM_VALUE = `'{"rows":[' OPERATOR(pg_catalog.||) m.value::${T} OPERATOR(pg_catalog.||) '],"row_count":1}'`;
 
 // What the items of a scope bind, outermost first: each item's `item`, then the names bound

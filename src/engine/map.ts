@@ -79,6 +79,9 @@ export function advanceMap(cp: Checkpoint, parent: Loaded, slot: string, out: Ou
     return null;
   }
   if (memo.failed > config.max_failures) {
+    // Its outcomes go with it: the failed items stay visible with its counts (df.instance_items).
+    const failedItems = cp.reads.failedItems(parent.id, { item: index, status, result: value });
+    cp.setNodeDetails(parent.node_id, `${JSON.stringify(mapCounts(memo)).slice(0, -1)},"failed_items":${failedItems}}`);
     return failed(`MAP: ${memo.failed} of ${memo.items} items failed; first (item ${memo.first!.item}): ${memo.first!.error}`);
   }
   return completed(cp.reads.mapResult(parent.id, { item: index, status, result: value }));

@@ -33,6 +33,8 @@ export interface MachineReads {
   rowSetLength(result: string): number | null;
   /** A MAP's result: its stored item outcomes and `last`, in item order. */
   mapResult(mapActivationId: string, last: mapStore.ItemOutcome): string;
+  /** A failed MAP's failed items with their rows and errors, `last` included when it failed. */
+  failedItems(mapActivationId: string, last: mapStore.ItemOutcome): string;
   /** A name as one MAP item binds it. */
   itemResult(item: ItemScope, name: string): string | undefined;
 }
@@ -53,6 +55,7 @@ export function databaseReads(db: Db, inst: InstanceInfo, loopMinIntervalMs: num
     branchResults: (id) => store.loadBranchResults(db, inst.owner, id),
     rowSetLength: (result) => mapStore.rowSetLength(db, result),
     mapResult: (id, last) => mapStore.mapResult(db, inst.owner, id, last),
+    failedItems: (id, last) => mapStore.failedItems(db, inst.owner, id, last),
     itemResult: (item, name) => mapStore.loadItemResult(db, inst.owner, item, name),
   };
 }

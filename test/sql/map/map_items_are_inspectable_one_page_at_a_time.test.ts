@@ -118,7 +118,7 @@ describe('other MAPs', () => {
     expect(await items(none)).toEqual([]);
   });
 
-  it('shows the items of a failing MAP while it runs, and none once it failed (only its error is kept)', async () => {
+  it('shows the items of a failing MAP while it runs, and its failed items once it failed', async () => {
     await gate.query('SELECT pg_advisory_lock(80, 201)');
     const id = await startWorkflow(fx, `df.map('SELECT g FROM generate_series(200, 203) g', 'SELECT gated($item.g) / ($item.g - 200) AS v', 2)`);
     await waitFor('item 1 to fail while item 2 runs', async () => (await counts(id)).failed === 1);
@@ -126,7 +126,11 @@ describe('other MAPs', () => {
     await gate.query('SELECT pg_advisory_unlock(80, 201)');
     const done = await awaitWorkflow(fx, id);
     expect(done.error).toBe('MAP: 1 of 4 items failed; first (item 1): division by zero');
-    expect(await items(id)).toEqual([]);
+    const failedItems = await items(id);
+    expect(failedItems.map((r) => [r.item, r.item_row, r.status, r.result, r.in_flight])).toEqual([
+      [1, { g: 200 }, 'failed', 'division by zero', null],
+    ]);
+    expect((await counts(id)).failed_items).toEqual([{ item: 1, row: { g: 200 }, error: 'division by zero' }]);
   });
 
   it('shows each live run of a MAP inside another MAP’s items with the outer item numbers', async () => {

@@ -19,6 +19,7 @@ export class MemoryRuntime implements MachineReads {
   readonly nodes: FlatNode[];
   readonly activations = new Map<string, Row>();
   readonly nodeStatus = new Map<number, string>();
+  readonly nodeDetails = new Map<number, unknown>();
   readonly results = new Map<string, string>();
   readonly buffered: { name: string; data: string }[] = [];
   instance: { status: string; result: string | null; error: string | null } = { status: 'pending', result: null, error: null };
@@ -68,6 +69,12 @@ export class MemoryRuntime implements MachineReads {
       return `{"item":${item},"status":"${o.status}","result":${o.result}}`;
     });
     return `{"rows":[${rows.join(',')}],"row_count":${rows.length}}`;
+  }
+  failedItems(mapActivationId: string, last: { item: number; status: string; result: string }): string {
+    const outcomes = new Map(this.mapResultStore.get(mapActivationId) ?? []).set(last.item, last);
+    const items = this.mapItemStore.get(mapActivationId) ?? [];
+    const failed = [...outcomes].filter(([, o]) => o.status === 'failed').sort(([a], [b]) => a - b);
+    return `[${failed.map(([n, o]) => `{"item":${n},"row":${items[n - 1]},"error":${o.result}}`).join(',')}]`;
   }
   itemResult(item: [string, string, number], name: string): string | undefined {
     const own = this.itemResultStore.get(item[0])?.get(name);
@@ -121,7 +128,10 @@ export class MemoryRuntime implements MachineReads {
       this.itemResultStore.get(id)!.set(r.name, JSON.stringify(r.value));
     }
     for (const id of w.deletes) this.cascade(id);
-    for (const n of JSON.parse(w.nodes) as { id: number; status: string }[]) this.nodeStatus.set(n.id, n.status);
+    for (const n of JSON.parse(w.nodes) as { id: number; status: string; details: unknown }[]) {
+      this.nodeStatus.set(n.id, n.status);
+      if (n.details !== null) this.nodeDetails.set(n.id, n.details);
+    }
     for (const r of JSON.parse(w.results) as { name: string; value: unknown }[]) this.results.set(r.name, JSON.stringify(r.value));
     if (w.instance) this.instance = w.instance;
     return w;

@@ -50,6 +50,19 @@ describe('the state machine', () => {
     expect(rt.activations.size).toBe(0);
   });
 
+  it('keeps the failed items of a MAP that fails, with their rows and errors, beside its counts', () => {
+    const rt = new MemoryRuntime(dsl.map('SELECT g', 'SELECT $item.g', 1, 1));
+    rt.settle(2, completed(rows(1, 2, 3)));
+    rt.settle(3, failed('first'));
+    rt.settle(3, completed(rows(20)));
+    rt.settle(3, failed('third'));
+    expect(rt.instance).toMatchObject({ status: 'failed', error: 'MAP: 2 of 3 items failed; first (item 1): first' });
+    expect(rt.nodeDetails.get(1)).toEqual({
+      done: 1, failed: 2, in_flight: 0, waiting: 0,
+      failed_items: [{ item: 1, row: { v: 1 }, error: 'first' }, { item: 3, row: { v: 3 }, error: 'third' }],
+    });
+  });
+
   it('joins branches in branch order whatever order they finish in', () => {
     const rt = new MemoryRuntime(dsl.join3('SELECT 1', 'SELECT 2', 'SELECT 3'));
     expect([...rt.leaves().keys()].sort()).toEqual([2, 3, 4]);
