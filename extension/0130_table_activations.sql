@@ -27,7 +27,8 @@ CREATE TABLE df.activations (
 );
 -- The owner comes after the ids in every key and index but the queue's: a lookup names
 -- both, and no plan (even one made while the table looked empty) can scan by owner alone.
-CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at) WHERE leaf AND NOT retired;
+-- Workers claim in (wake_at, id) order from where they last claimed (src/engine/claim-order.ts).
+CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at, id) WHERE leaf AND NOT retired;
 CREATE INDEX activations_parent_idx ON df.activations (parent_id, owner) WHERE NOT retired;
 -- A parent has a handful of children, and the checkpoint's generic plan looks them up through
 -- that index; measured statistics would tell the planner otherwise while a wide JOIN runs

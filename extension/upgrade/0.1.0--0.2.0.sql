@@ -16,13 +16,16 @@
 -- df.work became PL/pgSQL over df._js_work, new routines came, and the new indexes of
 -- signals and failed instances have templates of their own (0830, 0842): the templates carry
 -- all of that. What they cannot: activations_instance_idx (0130) now holds retired rows too,
--- for the cascade of df.cleanup.
+-- for the cascade of df.cleanup, and activations_ready_idx has the id as a third column.
 
 DROP INDEX df.activations_instance_idx;
 CREATE INDEX activations_instance_idx ON df.activations (instance_id, owner);
 -- The planner is told that a parent has few children (0130), so a wide JOIN's statistics do
 -- not make the checkpoint scan the table on every step.
 ALTER TABLE df.activations ALTER COLUMN parent_id SET (n_distinct = -0.5);
+-- Workers claim in (wake_at, id) order from where they last claimed (0130).
+DROP INDEX df.activations_ready_idx;
+CREATE INDEX activations_ready_idx ON df.activations (owner, wake_at, id) WHERE leaf AND NOT retired;
 -- HTTP_MULTIPART and MAP are node types now (0110).
 ALTER TABLE df.nodes DROP CONSTRAINT node_type_is_known;
 ALTER TABLE df.nodes ADD CONSTRAINT node_type_is_known CHECK (node_type OPERATOR(pg_catalog.=) ANY

@@ -42,21 +42,39 @@ const ACTIVATION_COLUMNS = `a.id::pg_catalog.text AS id, a.instance_id::pg_catal
 
 // A row lock under row-level security: no other role can see, take or wait on it (advisory
 // lock keys are global and show in pg_locks). It also hands over the newest committed
-// version of the row, so the claimed activation needs no second read.
+// version of the row, so the claimed activation needs no second read. The scan starts at a
+// position in (wake_at, id) order (claim-order.ts): the leaves claimed before it have settled,
+// and their index entries, left until vacuum, would otherwise be walked by every claim. The
+// position travels as ISO 8601 in UTC, which reads back the same whatever DateStyle or
+// TimeZone the session has.
 const claimStmt = stmt(
-  `SELECT ${ACTIVATION_COLUMNS} FROM df.activations a
+  `SELECT ${ACTIVATION_COLUMNS},
+     CASE WHEN pg_catalog.isfinite(a.wake_at)
+          THEN pg_catalog.to_char(pg_catalog.timezone('UTC', a.wake_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+          ELSE a.wake_at::pg_catalog.text END AS wake_at
+   FROM df.activations a
    WHERE a.owner OPERATOR(pg_catalog.=) ${ROLE} AND a.leaf AND NOT a.retired
      AND a.wake_at OPERATOR(pg_catalog.<=) $2::pg_catalog.timestamptz
-   ORDER BY a.wake_at
+     AND (a.wake_at, a.id) OPERATOR(pg_catalog.>=) ($3::pg_catalog.timestamptz, $4::pg_catalog.int8)
+   ORDER BY a.wake_at, a.id
    LIMIT 1
    FOR NO KEY UPDATE OF a SKIP LOCKED`,
   T,
   T,
+  T,
+  T,
 );
-/** Claims one due leaf activation of the role; its row stays locked until the transaction ends. */
-export function claim(db: Db, owner: string, now: Date): ActivationRow | null {
-  const rows = db.query(claimStmt, [owner, now.toISOString()]);
-  return rows.length ? (rows[0] as unknown as ActivationRow) : null;
+/** A claimed leaf, with where it stands in claim order. */
+export interface ClaimedRow extends ActivationRow {
+  wake_at: string;
+}
+/**
+ * Claims the first due leaf activation of the role at or after `from` in (wake_at, id) order;
+ * its row stays locked until the transaction ends.
+ */
+export function claim(db: Db, owner: string, now: Date, from: { wake_at: string; id: string }): ClaimedRow | null {
+  const rows = db.query(claimStmt, [owner, now.toISOString(), from.wake_at, from.id]);
+  return rows.length ? (rows[0] as unknown as ClaimedRow) : null;
 }
 
 const activationStmt = stmt(

@@ -15,6 +15,7 @@ import { failed } from './outcome.js';
 import * as store from './store.js';
 import * as upkeep from './upkeep.js';
 import { InServerStatements } from './in-server-statements.js';
+import { ClaimOrder } from './claim-order.js';
 
 export interface WorkOptions {
   maxSeconds: number;
@@ -87,6 +88,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
   const deadline = callStart + budgetMs(who, opts.maxSeconds);
   let steps = 0;
   let unswept = 0;
+  const order = new ClaimOrder();
   let lastCommit = Date.now();
   const boundAtStart = db.boundChars;
   while (
@@ -106,7 +108,7 @@ export function work(session: EngineSession, opts: WorkOptions): number {
       housekeeping(session, () => statements.tick(session));
       lastStatements = Date.now();
     }
-    const act = transientAsNull(session, () => store.claim(db, who.me, session.clock.now()));
+    const act = transientAsNull(session, () => order.claim(db, who.me, session.clock.now()));
     if (act === null) {
       // With one snapshot per transaction, an idle worker must commit to see new work.
       if (who.isolation !== 'read committed' || Date.now() - lastCommit > IDLE_COMMIT_MS) {
