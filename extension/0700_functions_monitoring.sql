@@ -15,7 +15,7 @@ BEGIN
   IF limit_count > v_max THEN
     RAISE EXCEPTION 'limit_count % exceeds pg_durable.list_instances_max_limit (%)', limit_count, v_max
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Ask for fewer rows and page with after_cursor, or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.';
+            HINT = 'Ask for fewer rows and fetch the next page from the last one (after_cursor, after_item), or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.';
   END IF;
   RETURN limit_count;
 END

@@ -35,8 +35,7 @@ DECLARE
   v_id text := id;
   v_node integer := map_node;
   v_after integer := after_item;
-  -- An administrator's cap (df._admin_setting), as for df.list_instances.
-  v_max integer := coalesce(nullif(df._admin_setting('pg_durable.list_instances_max_limit'), '')::integer, 1000);
+  v_limit integer := df._list_limit(limit_count);  -- the cap of df.list_instances
   v_owner regrole;
   v_type text;
   v_rows jsonb;
@@ -47,15 +46,6 @@ BEGIN
     RAISE EXCEPTION 'after_item must be at least 0, got %', coalesce(v_after::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Pass 0 for the first page, then the last item number of the page before.';
-  END IF;
-  IF limit_count IS NULL OR limit_count < 1 THEN
-    RAISE EXCEPTION 'limit_count must be at least 1, got %', coalesce(limit_count::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  IF limit_count > v_max THEN
-    RAISE EXCEPTION 'limit_count % exceeds pg_durable.list_instances_max_limit (%)', limit_count, v_max
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Ask for fewer items and page with after_item, or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.';
   END IF;
   SELECT i.submitted_by INTO v_owner FROM df.instances i WHERE i.id = v_id;
   IF NOT FOUND THEN
@@ -105,7 +95,7 @@ BEGIN
         WITH RECURSIVE page AS MATERIALIZED (
           SELECT mi.item, mi.value FROM df.map_items mi
           WHERE mi.activation_id = r.run AND mi.owner = v_owner AND mi.item > v_after
-          ORDER BY mi.item LIMIT limit_count
+          ORDER BY mi.item LIMIT v_limit
         ), tree (item, id, node_id, leaf, attempt, wake_at) AS (
           -- The bodies in flight of the page's items (the run's live children, at most
           -- `concurrency`, read once), then their live activations. UNION: rows a role writes
@@ -175,7 +165,7 @@ BEGIN
           FROM jsonb_array_elements(v_rows) AS e (v)
           WHERE (e.v ->> 'item')::integer > v_after
           ORDER BY (e.v ->> 'item')::integer
-          LIMIT limit_count;
+          LIMIT v_limit;
         END IF;
         CONTINUE;
       END IF;
@@ -186,7 +176,7 @@ BEGIN
         RETURN QUERY
         SELECT m.id, '{}'::integer[], g.i::integer, (e.v -> 'item')::json, e.v ->> 'status', (e.v -> 'result')::json,
                NULL::json
-        FROM generate_series(v_after::bigint + 1, least(v_after::bigint + limit_count, jsonb_array_length(v_rows))) AS g (i)
+        FROM generate_series(v_after::bigint + 1, least(v_after::bigint + v_limit, jsonb_array_length(v_rows))) AS g (i)
         CROSS JOIN LATERAL (SELECT v_rows -> (g.i - 1)::integer AS v) e
         ORDER BY g.i;
       END IF;

@@ -61,7 +61,7 @@ describe('df.instance_items refuses', () => {
     expect(await refusal('SELECT * FROM df.instance_items($1, 1, 0, 1001)', [id])).toEqual({
       message: 'limit_count 1001 exceeds pg_durable.list_instances_max_limit (1000)',
       code: '22023',
-      hint: 'Ask for fewer items and page with after_item, or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.',
+      hint: 'Ask for fewer rows and fetch the next page from the last one (after_cursor, after_item), or have an administrator raise the limit with ALTER DATABASE … SET pg_durable.list_instances_max_limit.',
     });
     // The largest page is fine, and so is a MAP whose items have not arrived: no rows.
     expect((await fx.user.query('SELECT * FROM df.instance_items($1, 1, 0, 1000)', [id])).rows).toEqual([]);
