@@ -9,6 +9,7 @@ import { allowHttp, dispatchLatency, httpThroughput } from './http-runs.js';
 import { mapRun } from './map-runs.js';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mib = (kbs: number[]) => kbs.map((kb) => `${fmt(kb / 1024, 1)} MiB`).join(', ');
 
 export async function bench(adminUrl: string, options: { memorySteps: number; release: string | null }): Promise<void> {
   console.log(`pg_durable benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB`);
@@ -85,7 +86,8 @@ export async function bench(adminUrl: string, options: { memorySteps: number; re
         `    ${fmt(items)} items: start ${fmt(m.startMs)} ms, items stored and first bodies started ${fmt(m.itemsMs)} ms, ` +
           `settled in ${fmt(m.seconds, 2)} s: ${fmt(m.stepsPerSecond)} steps/s; ${fmt(items)} workflows: ` +
           `${fmt(m.independentStepsPerSecond)} steps/s; map / workflows = ${fmt((m.stepsPerSecond / m.independentStepsPerSecond) * 100)} %; ` +
-          `worker RssAnon ${m.rssAnonKb.map((kb) => `${fmt(kb / 1024, 1)} MiB`).join(', ')}`,
+          `worker RssAnon ${mib(m.itemsRssAnonKb.at10)} at 10 % of the items settled, ${mib(m.itemsRssAnonKb.at90)} at 90 %, ` +
+          `${mib(m.rssAnonKb)} once the result was gathered`,
       );
     }
   } finally {
