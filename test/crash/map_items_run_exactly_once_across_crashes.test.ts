@@ -3,7 +3,7 @@
 // twice, and the instance completes with every item in order (spec/map.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
-import { OwnCluster } from '../support/own-cluster.js';
+import { OwnCluster, crashAndRestart } from '../support/own-cluster.js';
 import { usesPrivateCluster } from '../support/server.js';
 import { awaitWorkflow, startWorkflow } from '../support/workflow.js';
 import { waitFor } from '../support/slow-step.js';
@@ -49,16 +49,7 @@ describe.skipIf(!usesPrivateCluster())('a MAP through crashes', () => {
     expect(await terminateWorkers()).toBeGreaterThan(0);
     await waitFor('half of the items', async () => (await effectCount()) >= ITEMS);
 
-    cluster.stop('immediate');
-    await fx.workers?.stop(100).catch(() => undefined);
-    fx.workers = null;
-    await fx.user.end().catch(() => undefined);
-    cluster.start();
-    const { default: pg } = await import('pg');
-    fx.user = new pg.Client({ connectionString: fx.url });
-    fx.user.on('error', () => undefined);
-    await fx.user.connect();
-    await fx.startWorkers(4);
+    await crashAndRestart(cluster, fx, 4);
 
     const done = await awaitWorkflow(fx, id, 300);
     expect(done.status, done.error ?? '').toBe('completed');

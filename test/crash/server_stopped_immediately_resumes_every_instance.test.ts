@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
-import { OwnCluster } from '../support/own-cluster.js';
+import { OwnCluster, crashAndRestart } from '../support/own-cluster.js';
 import { usesPrivateCluster } from '../support/server.js';
 import { awaitWorkflow, startWorkflow } from '../support/workflow.js';
 import { EFFECTS_TABLE, effect, effectCounts } from './effects.js';
@@ -45,17 +45,7 @@ describe.skipIf(!usesPrivateCluster())('the server stopped with -m immediate mid
     // Let the instances get under way: some sleeping, some in joins.
     await waitFor('first steps', async () => (await fx.value<number>('SELECT count(*)::int FROM effects')) >= 10);
 
-    cluster.stop('immediate');
-    await fx.workers?.stop(100).catch(() => undefined);
-    fx.workers = null;
-    await fx.user.end().catch(() => undefined);
-    cluster.start();
-
-    const { default: pg } = await import('pg');
-    fx.user = new pg.Client({ connectionString: fx.url });
-    fx.user.on('error', () => undefined);
-    await fx.user.connect();
-    await fx.startWorkers(2);
+    await crashAndRestart(cluster, fx, 2);
     for (const id of ids) {
       const done = await awaitWorkflow(fx, id, 120);
       expect(done.status, `instance ${id}: ${done.error}`).toBe('completed');

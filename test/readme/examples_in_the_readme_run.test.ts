@@ -1,16 +1,10 @@
 // Every ```sql example block of the README is started for real and its `-- result:` checked.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
 import { awaitWorkflow } from '../support/workflow.js';
+import { example, readmeBlocks } from '../support/readme.js';
 
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-const examples = [...readme.matchAll(/```sql example\n([\s\S]*?)```/g)].map((m) => {
-  const block = m[1];
-  const result = /^-- result: (.*)$/m.exec(block)?.[1];
-  return { sql: block.slice(0, block.indexOf(';') + 1), result };
-});
+const examples = readmeBlocks('example').map(example);
 
 let fx: EngineFixture;
 beforeAll(async () => {

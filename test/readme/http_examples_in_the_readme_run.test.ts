@@ -1,18 +1,13 @@
 // Every ```sql http-example block of the README is started for real against the test HTTP
 // server (its base URL in the variable `api`, a key in `api_key`), with the CLI's HTTP runner,
 // and its `-- result:` checked.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/cli/worker-pool.js';
 import { awaitWorkflow } from '../support/workflow.js';
 import { httpFixture, type HttpFixture } from '../http/http-fixture.js';
+import { example, readmeBlocks } from '../support/readme.js';
 
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-const examples = [...readme.matchAll(/```sql http-example\n([\s\S]*?)```/g)].map((m) => {
-  const block = m[1];
-  return { sql: block.slice(0, block.indexOf(';') + 1), result: /^-- result: (.*)$/m.exec(block)?.[1] };
-});
+const examples = readmeBlocks('http-example').map(example);
 
 let h: HttpFixture;
 beforeAll(async () => {

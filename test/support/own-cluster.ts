@@ -2,6 +2,8 @@
 // the other test files (crash tests that kill the server).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { EngineFixture } from './engine.js';
 
 const script = fileURLToPath(new URL('../../scripts/cluster.sh', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,4 +36,20 @@ export class OwnCluster {
   wipe(): void {
     this.run('wipe');
   }
+}
+
+/**
+ * Stops `cluster` with -m immediate (a power loss to the instances), starts it again, and gives
+ * `fx` a new session and `workers` new workers.
+ */
+export async function crashAndRestart(cluster: OwnCluster, fx: EngineFixture, workers: number): Promise<void> {
+  cluster.stop('immediate');
+  await fx.workers?.stop(100).catch(() => undefined);
+  fx.workers = null;
+  await fx.user.end().catch(() => undefined);
+  cluster.start();
+  fx.user = new pg.Client({ connectionString: fx.url });
+  fx.user.on('error', () => undefined);
+  await fx.user.connect();
+  await fx.startWorkers(workers);
 }
