@@ -118,7 +118,6 @@ export class Checkpoint {
     let current: ActivationRef | null = act;
     let out: Outcome | null = outcome;
     while (current && out) {
-      if (current !== act && out.kind === 'failed' && this.retriedComposite(current as Loaded, out.error)) return;
       this.remove(current.id);
       const parent: Loaded | null = current.parent_id === null ? null : this.activation(current.parent_id);
       this.recordNode(current, parent, out);
@@ -127,6 +126,7 @@ export class Checkpoint {
         return;
       }
       out = this.advance(parent, current.slot, out);
+      if (out?.kind === 'failed' && this.retriedComposite(parent, out.error)) return;
       current = parent;
     }
   }
