@@ -106,6 +106,20 @@ describe('planted objects in public', () => {
     await expect(m.query(`SELECT * FROM df.instance_items($1, 2)`, [done.id])).rejects.toThrow('is a SQL node, not a MAP');
   });
 
+  it('never reach a retried sequence or a failing MAP, whose failed items stay visible', async () => {
+    const [v] = t.victims;
+    await (await v.client()).query('CREATE SEQUENCE IF NOT EXISTS tries');
+    const retried = await runWorkflow(
+      v, `df.retry('SELECT 1 AS a' ~> 'SELECT pg_catalog.int4div(1, (pg_catalog.nextval(''tries'') OPERATOR(pg_catalog.>) 1)::int) AS b', 2, 0)`,
+    );
+    expect(retried.result).toEqual({ rows: [{ b: 1 }], row_count: 1 });
+
+    const failed = await runWorkflow(v, `df.map('SELECT pg_catalog.generate_series(0, 2) AS g', 'SELECT pg_catalog.int4div(1, $item.g) AS v', 1)`);
+    expect(failed.error).toBe('MAP: 1 of 3 items failed; first (item 1): division by zero');
+    const { rows } = await t.monitor.query(`SELECT item, item_row, status, result FROM df.instance_items($1)`, [failed.id]);
+    expect(rows).toEqual([{ item: 1, item_row: { g: 0 }, status: 'failed', result: 'division by zero' }]);
+  });
+
   it('leave the attacker an ordinary role', async () => {
     const { rows } = await t.monitor.query(`SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) $1`, [t.attacker.role]);
     expect(rows[0].rolsuper).toBe(false);
